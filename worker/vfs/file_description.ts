@@ -1,0 +1,90 @@
+// FileDescription: an open file (Linux's `struct file`, gVisor's vfs.FileDescription): what an
+// fd points at. Holds the kind-specific behaviour (read, write, seek, readdir, readiness for
+// poll); the per-fd rights live in the FdTable entry. Every kind of open file (regular file,
+// directory, device, pipe end, terminal) is a subclass with the same methods, like
+// browser_wasi_shim's Fd classes. Defaults fail the way Linux does for the wrong kind.
+import { Errno, Filetype, Whence } from '../syscalls/wasi/abi.js';
+import { fail } from '../kernel/errors.js';
+import { WaitQueue } from '../kernel/wait_queue.js';
+import type { Dirent, Inode, Stat } from './inode.js';
+
+/** Readiness as poll_oneoff reports it. */
+export interface Readiness {
+  ready: boolean;
+  /** Bytes available to read / space to write, as far as known. */
+  nbytes: bigint;
+  /** The other end is gone (pipe writer closed, reader closed). */
+  hangup: boolean;
+}
+
+const ALWAYS_READY: Readiness = { ready: true, nbytes: 0n, hangup: false };
+
+export abstract class FileDescription {
+  /** fdflags: APPEND, NONBLOCK, ... (fd_fdstat_set_flags). */
+  fdflags = 0;
+  /** Number of fd table entries (in any task) pointing here; close() runs when it drops to 0. */
+  refs = 0;
+  /** Notified whenever readiness may have changed. */
+  readonly readinessChanged = new WaitQueue();
+
+  constructor(readonly inode: Inode | null) {}
+
+  abstract readonly filetype: Filetype;
+
+  /** True for terminals (isatty). */
+  get isTerminal(): boolean {
+    return false;
+  }
+
+  /** Reads into the buffers in order; returns bytes read (0 = end of file). May block. */
+  read(_iovs: Uint8Array[]): number | Promise<number> {
+    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.BADF);
+  }
+  /** Writes the buffers in order; returns bytes written. May block. */
+  write(_iovs: Uint8Array[]): number | Promise<number> {
+    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.BADF);
+  }
+  pread(_iovs: Uint8Array[], _offset: bigint): number {
+    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
+  }
+  pwrite(_iovs: Uint8Array[], _offset: bigint): number {
+    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
+  }
+  /** Moves the offset; returns the new offset. */
+  seek(_offset: bigint, _whence: Whence): bigint {
+    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
+  }
+  tell(): bigint {
+    return this.seek(0n, Whence.CUR);
+  }
+  stat(): Stat {
+    if (!this.inode) fail(Errno.BADF);
+    return this.inode.stat();
+  }
+  setSize(size: bigint): void {
+    if (!this.inode) fail(Errno.INVAL);
+    this.inode.truncate(size);
+  }
+  setTimes(atim: bigint | null, mtim: bigint | null): void {
+    if (!this.inode) fail(Errno.INVAL);
+    this.inode.setTimes(atim, mtim);
+  }
+  allocate(_offset: bigint, _len: bigint): void {
+    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
+  }
+  sync(): void {}
+  datasync(): void {}
+  readdir(): Dirent[] {
+    fail(Errno.NOTDIR);
+  }
+  /** Readiness for reading (poll_oneoff FD_READ). */
+  readReadiness(): Readiness {
+    return ALWAYS_READY;
+  }
+  /** Readiness for writing (poll_oneoff FD_WRITE). */
+  writeReadiness(): Readiness {
+    return ALWAYS_READY;
+  }
+  /** Called once when the last fd referring to this description is closed. */
+  release(): void {}
+}
