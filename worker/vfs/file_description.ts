@@ -85,6 +85,13 @@ export abstract class FileDescription {
   writeReadiness(): Readiness {
     return ALWAYS_READY;
   }
+  /**
+   * Calls cb once, the next time readiness may have changed; returns a function that cancels.
+   * poll_oneoff uses it to sleep until one of its subscriptions can make progress.
+   */
+  watch(cb: () => void): () => void {
+    return this.readinessChanged.once(cb);
+  }
   /** Called once when the last fd referring to this description is closed. */
   release(): void {}
 }

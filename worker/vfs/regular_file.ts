@@ -11,12 +11,12 @@ export const MAX_FILE_SIZE = Number.MAX_SAFE_INTEGER;
 
 /** Byte storage of one regular file. Offsets are plain numbers (< 2^53). */
 export interface FileData {
-  size(): number;
+  dataSize(): number;
   /** Copies up to dst.length bytes from offset into dst; returns bytes copied. */
   readAt(dst: Uint8Array, offset: number): number;
   /** Writes all of src at offset, growing the file as needed; returns src.length. */
   writeAt(src: Uint8Array, offset: number): number;
-  truncate(size: number): void;
+  setDataSize(size: number): void;
   /** Makes sure [offset, offset+len) is allocated (fd_allocate): grows the file if needed. */
   allocate(offset: number, len: number): void;
   sync?(): void;
@@ -76,7 +76,7 @@ export class RegularFileDescription extends FileDescription {
   }
 
   override write(iovs: Uint8Array[]): number {
-    if (this.fdflags & 1 /* APPEND */) this.offset = this.data.size();
+    if (this.fdflags & 1 /* APPEND */) this.offset = this.data.dataSize();
     const n = this.writeTo(iovs, this.offset);
     this.offset += n;
     return n;
@@ -97,7 +97,7 @@ export class RegularFileDescription extends FileDescription {
     switch (whence) {
       case Whence.SET: base = 0; break;
       case Whence.CUR: base = this.offset; break;
-      case Whence.END: base = this.data.size(); break;
+      case Whence.END: base = this.data.dataSize(); break;
       default: fail(Errno.INVAL);
     }
     const next = BigInt(base) + offset;
@@ -112,7 +112,7 @@ export class RegularFileDescription extends FileDescription {
 
   override setSize(size: bigint): void {
     if (!this.opts.write) fail(Errno.BADF);
-    this.data.truncate(this.checkOffset(size));
+    this.data.setDataSize(this.checkOffset(size));
     this.onModify?.();
   }
 
@@ -132,7 +132,7 @@ export class RegularFileDescription extends FileDescription {
   }
 
   override readReadiness(): Readiness {
-    return { ready: true, nbytes: BigInt(Math.max(0, this.data.size() - this.offset)), hangup: false };
+    return { ready: true, nbytes: BigInt(Math.max(0, this.data.dataSize() - this.offset)), hangup: false };
   }
 
   override release(): void {

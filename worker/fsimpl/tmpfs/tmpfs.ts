@@ -109,6 +109,12 @@ export class TmpfsFile extends TmpfsInode implements FileData {
   }
 
   // FileData
+  dataSize(): number {
+    return this.len;
+  }
+  setDataSize(size: number): void {
+    this.resize(size);
+  }
   readAt(dst: Uint8Array, offset: number): number {
     if (offset >= this.len) return 0;
     const n = Math.min(dst.length, this.len - offset);

@@ -1,0 +1,203 @@
+// VirtualFilesystem: the mount table and path resolution (gVisor's vfs.VirtualFilesystem).
+// Paths are walked one component at a time through Inode.lookup, so every file system gets the
+// same rules: `.`/`..` never climb above the directory a walk is confined to (a preopen, or the
+// container's root where `..` stays put, like Linux's `/..`), symlinks are expanded by the VFS
+// with a depth limit (ELOOP), and mounts are found by (parent directory, name), so a file system
+// can be mounted on a name that does not exist underneath (for /dev and /proc over a host dir).
+import { Errno, Filetype } from '../syscalls/wasi/abi.js';
+import { fail } from '../kernel/errors.js';
+import type { Filesystem } from './filesystem.js';
+import type { Inode } from './inode.js';
+
+/** Symlink expansions allowed in one resolution (Linux's MAXSYMLINKS). */
+export const MAX_SYMLINKS = 40;
+/** Longest path accepted, like Linux's PATH_MAX. */
+export const PATH_MAX = 4096;
+/** Longest single name, like Linux's NAME_MAX. */
+export const NAME_MAX = 255;
+
+/**
+ * Where a walk is: the chain of directories from the namespace root down to the current
+ * inode (mount roots in place of the directories they cover). `..` pops the chain.
+ */
+export type Chain = Inode[];
+
+/** A mounted file system. */
+export class Mount {
+  constructor(
+    readonly fs: Filesystem,
+    /** Absolute path of the mount point, for /proc/mounts. */
+    readonly target: string,
+    readonly source: string,
+    readonly options: string,
+  ) {}
+}
+
+/** How a walk is confined. */
+export interface WalkScope {
+  /** `..` may not pop the chain below this length. */
+  floor: number;
+  /** At the floor, `..` stays put (container root) instead of failing with ENOTCAPABLE. */
+  clampAtFloor: boolean;
+  /** Absolute paths (and absolute symlink targets) restart at the namespace root. */
+  allowAbsolute: boolean;
+}
+
+export interface ParentAndName {
+  parent: Chain;
+  name: string;
+  /** The path ended in "/": the final object must be a directory. */
+  trailingSlash: boolean;
+}
+
+function inodeKey(inode: Inode): string {
+  return `${inode.fs.dev}:${inode.ino}`;
+}
+
+export class VirtualFilesystem {
+  private readonly mountsByKey = new Map<string, Mount>();
+  private readonly mountList: Mount[] = [];
+  private rootMount: Mount;
+
+  constructor(rootFs: Filesystem, source = 'none') {
+    this.rootMount = new Mount(rootFs, '/', source, rootFs.readonly ? 'ro' : 'rw');
+    this.mountList.push(this.rootMount);
+  }
+
+  get root(): Inode {
+    return this.rootMount.fs.root;
+  }
+
+  /** The scope for paths interpreted like Linux paths in a container (`/..` is `/`). */
+  get rootScope(): WalkScope {
+    return { floor: 1, clampAtFloor: true, allowAbsolute: true };
+  }
+
+  mounts(): readonly Mount[] {
+    return this.mountList;
+  }
+
+  /**
+   * Mounts fs at the absolute path target. The parent of target must exist; target itself
+   * need not (the mount then appears as a directory in its parent's listing).
+   */
+  mount(target: string, fs: Filesystem, source = 'none', options?: string): Mount {
+    const opts = options ?? (fs.readonly ? 'ro' : 'rw');
+    const norm = '/' + target.split('/').filter((p) => p !== '' && p !== '.').join('/');
+    if (norm === '/') {
+      if (this.mountList.length > 1) fail(Errno.BUSY, 'cannot replace the root with mounts on it');
+      this.rootMount = new Mount(fs, '/', source, opts);
+      this.mountList[0] = this.rootMount;
+      return this.rootMount;
+    }
+    const { parent, name } = this.parentOf([this.root], norm, this.rootScope);
+    const key = inodeKey(parent[parent.length - 1]!) + '/' + name;
+    if (this.mountsByKey.has(key)) fail(Errno.BUSY, `${norm} is already a mount point`);
+    const m = new Mount(fs, norm, source, opts);
+    this.mountsByKey.set(key, m);
+    this.mountList.push(m);
+    return m;
+  }
+
+  /** The root of what is mounted at dir/name, if anything. */
+  mountedAt(dir: Inode, name: string): Inode | undefined {
+    if (this.mountsByKey.size === 0) return undefined;
+    return this.mountsByKey.get(inodeKey(dir) + '/' + name)?.fs.root;
+  }
+
+  /** Names of mount points directly inside dir (readdir shows them even if not in dir itself). */
+  mountNamesIn(dir: Inode): string[] {
+    if (this.mountsByKey.size === 0) return [];
+    const prefix = inodeKey(dir) + '/';
+    const out: string[] = [];
+    for (const key of this.mountsByKey.keys()) if (key.startsWith(prefix)) out.push(key.slice(prefix.length));
+    return out;
+  }
+
+  /** Looks up one name in dir, crossing into a mount if one is there. */
+  lookupChild(dir: Inode, name: string): Inode {
+    if (name.length > NAME_MAX) fail(Errno.NAMETOOLONG);
+    const mounted = this.mountedAt(dir, name);
+    if (mounted) return mounted;
+    if (dir.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+    return dir.lookup(name);
+  }
+
+  /**
+   * Resolves path from start (a chain) and returns the chain of the final object.
+   * followFinal: expand a symlink in the last component (O_NOFOLLOW when false).
+   */
+  resolve(start: Chain, path: string, scope: WalkScope, followFinal = true): Chain {
+    checkPath(path);
+    const budget = { symlinks: 0 };
+    const chain = this.walk(start.slice(), path, scope, followFinal, budget);
+    return chain;
+  }
+
+  /**
+   * Resolves all but the last component of path: the directory an entry is to be created in
+   * or removed from, and the entry's name (which may be "." or ".."; callers reject those).
+   */
+  parentOf(start: Chain, path: string, scope: WalkScope): ParentAndName {
+    checkPath(path);
+    const trailingSlash = path.length > 1 && path.endsWith('/');
+    const trimmed = path.replace(/\/+$/, '');
+    if (trimmed === '') fail(Errno.EXIST, 'the root has no parent'); // "/" itself
+    const slash = trimmed.lastIndexOf('/');
+    const dirPart = slash < 0 ? '.' : slash === 0 ? '/' : trimmed.slice(0, slash);
+    const name = trimmed.slice(slash + 1);
+    if (name.length > NAME_MAX) fail(Errno.NAMETOOLONG);
+    const parent = this.resolve(start, dirPart, scope, true);
+    const dir = parent[parent.length - 1]!;
+    if (dir.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+    return { parent, name, trailingSlash };
+  }
+
+  private walk(chain: Chain, path: string, scope: WalkScope, followFinal: boolean, budget: { symlinks: number }): Chain {
+    if (path === '') fail(Errno.NOENT);
+    if (path.startsWith('/')) {
+      if (!scope.allowAbsolute) fail(Errno.NOTCAPABLE, 'absolute path outside the preopened directory');
+      chain.length = 1;
+      chain[0] = this.root;
+    }
+    const parts = path.split('/');
+    // A trailing slash means the final object must be a directory: follow it if a symlink.
+    const trailingSlash = parts.length > 1 && parts[parts.length - 1] === '';
+    const names = parts.filter((p) => p !== '');
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const last = i === names.length - 1;
+      const dir = chain[chain.length - 1]!;
+      if (name === '.') {
+        if (dir.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+        continue;
+      }
+      if (name === '..') {
+        if (dir.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+        if (chain.length <= scope.floor) {
+          if (scope.clampAtFloor) continue;
+          fail(Errno.NOTCAPABLE, 'path climbs out of the preopened directory');
+        }
+        chain.pop();
+        continue;
+      }
+      const child = this.lookupChild(dir, name);
+      if (child.type === Filetype.SYMBOLIC_LINK && (!last || followFinal || trailingSlash)) {
+        if (++budget.symlinks > MAX_SYMLINKS) fail(Errno.LOOP);
+        const target = child.readlink();
+        const next = this.walk(chain, target, scope, true, budget);
+        chain = next;
+        continue;
+      }
+      chain.push(child);
+    }
+    if (trailingSlash && chain[chain.length - 1]!.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+    return chain;
+  }
+}
+
+function checkPath(path: string): void {
+  if (path.length > PATH_MAX) fail(Errno.NAMETOOLONG);
+  if (path.includes('\0')) fail(Errno.ILSEQ, 'path contains a NUL byte');
+}
+
