@@ -1,0 +1,48 @@
+// The kernel worker: the Web Worker the page starts. It boots the kernel and serves its api to the
+// main thread over Comlink. Owns nothing but that wiring: every verb goes straight to the api.
+//
+// The api object is exposed at once and each call waits for the boot, so a call made while the
+// kernel is still booting is queued, and a failed boot is reported (as a rejected call carrying
+// the boot error) instead of leaving the caller waiting forever.
+import * as Comlink from 'comlink';
+import { bootKernel } from './api/api.js';
+import type { KernelApi, RunOptions, RunResult } from './api/types.js';
+
+const booted: Promise<KernelApi> = Promise.resolve().then(() => bootKernel());
+// The rejection is delivered through every call below; keep it from being reported as unhandled.
+booted.catch(() => {});
+
+/**
+ * Bytes to send back to the main thread: a fresh copy of just this view, transferred (not cloned).
+ * The copy keeps the kernel's own buffers (file data, shared memory) out of reach of the receiver,
+ * and sends only the view's bytes, not a larger backing buffer a structured clone would copy whole.
+ */
+function handOver(bytes: Uint8Array): Uint8Array {
+  const copy = bytes.slice();
+  return Comlink.transfer(copy, [copy.buffer]);
+}
+
+const api: KernelApi = {
+  async version(): Promise<string> {
+    return (await booted).version();
+  },
+  async run(opts: RunOptions): Promise<RunResult> {
+    return (await booted).run(opts);
+  },
+  fs: {
+    async writeFile(path: string, data: Uint8Array | string): Promise<void> {
+      return (await booted).fs.writeFile(path, data);
+    },
+    async readFile(path: string): Promise<Uint8Array> {
+      return handOver(await (await booted).fs.readFile(path));
+    },
+    async mkdir(path: string): Promise<void> {
+      return (await booted).fs.mkdir(path);
+    },
+    async readdir(path: string): Promise<string[]> {
+      return (await booted).fs.readdir(path);
+    },
+  },
+};
+
+Comlink.expose(api);
