@@ -1,0 +1,164 @@
+// The kernel api: the verbs the main thread (and embedders, through it) may call. Runs a
+// program to completion with its output collected, and moves files in and out of the
+// sandbox's file system. Everything that crosses is plain data.
+import type { FsApi, KernelApi, RunOptions, RunResult } from './types.js';
+import { KERNEL_VERSION, type Kernel } from '../kernel/kernel.js';
+import { bootMachine, mkdirp } from '../kernel/machine.js';
+import { ExecError } from '../kernel/exec_error.js';
+import { BufferSink, BufferSource } from '../kernel/stdio.js';
+import { SysError } from '../kernel/errors.js';
+import { ERRNO_NAMES, Errno, Filetype } from '../syscalls/wasi/abi.js';
+import type { Platform } from '../platform/platform.js';
+import { WasmPlatform } from '../platform/wasm/wasm_platform.js';
+import { BrowserWorkerHost } from '../platform/wasm/host.browser.js';
+import type { Inode } from '../vfs/inode.js';
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function describe(e: unknown): string {
+  if (e instanceof SysError) return e.message;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Resolves an absolute sandbox path in the root namespace. */
+function lookup(k: Kernel, path: string): Inode {
+  if (!path.startsWith('/')) throw new SysError(Errno.INVAL, `path must be absolute: ${path}`);
+  const chain = k.vfs.resolve([k.vfs.root], path, k.vfs.rootScope);
+  return chain[chain.length - 1]!;
+}
+
+function readAll(inode: Inode): Uint8Array {
+  if (inode.type === Filetype.DIRECTORY) throw new SysError(Errno.ISDIR);
+  const desc = inode.open({ read: true, write: false });
+  try {
+    const size = Number(inode.stat().size);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const buf = new Uint8Array(Math.max(65536, size - total));
+      const n = desc.read([buf]);
+      if (typeof n !== 'number') throw new SysError(Errno.AGAIN, 'file would block');
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+    }
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    return out;
+  } finally {
+    desc.release();
+  }
+}
+
+export class KernelService implements KernelApi {
+  readonly fs: FsApi;
+
+  constructor(readonly kernel: Kernel) {
+    const k = kernel;
+    this.fs = {
+      writeFile: async (path, data) => {
+        const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+        try {
+          const { parent, name } = k.vfs.parentOf([k.vfs.root], path, k.vfs.rootScope);
+          const dir = parent[parent.length - 1]!;
+          let inode: Inode;
+          try {
+            inode = k.vfs.lookupChild(dir, name);
+          } catch (e) {
+            if (!(e instanceof SysError) || e.errno !== Errno.NOENT) throw e;
+            inode = dir.createFile(name);
+          }
+          if (inode.type !== Filetype.REGULAR_FILE) throw new SysError(Errno.ISDIR, `${path} is not a regular file`);
+          const desc = inode.open({ read: false, write: true });
+          try {
+            desc.setSize(0n);
+            const n = desc.write([bytes]);
+            if (n !== bytes.length) throw new SysError(Errno.IO, 'short write');
+          } finally {
+            desc.release();
+          }
+        } catch (e) {
+          throw new Error(`writeFile ${path}: ${describe(e)}`);
+        }
+      },
+      readFile: async (path) => {
+        try {
+          return readAll(lookup(k, path));
+        } catch (e) {
+          throw new Error(`readFile ${path}: ${describe(e)}`);
+        }
+      },
+      mkdir: async (path) => {
+        try {
+          mkdirp(k, path);
+        } catch (e) {
+          throw new Error(`mkdir ${path}: ${describe(e)}`);
+        }
+      },
+      readdir: async (path) => {
+        try {
+          const dir = lookup(k, path);
+          const names = dir.readdir().map((d) => d.name);
+          for (const m of k.vfs.mountNamesIn(dir)) if (!names.includes(m)) names.push(m);
+          return names.sort();
+        } catch (e) {
+          throw new Error(`readdir ${path}: ${describe(e)}`);
+        }
+      },
+    };
+  }
+
+  async version(): Promise<string> {
+    return KERNEL_VERSION;
+  }
+
+  async run(opts: RunOptions): Promise<RunResult> {
+    const k = this.kernel;
+    if (!opts || !Array.isArray(opts.argv) || opts.argv.length === 0 || opts.argv.some((a) => typeof a !== 'string')) {
+      throw new Error('run: argv must be a non-empty array of strings');
+    }
+    if (opts.image !== undefined) throw new Error('run: images are not supported yet (no OCI store in this kernel)');
+    const prog = opts.argv[0]!;
+    let bytes: Uint8Array;
+    try {
+      bytes = readAll(lookup(k, prog));
+    } catch (e) {
+      return { exitCode: 127, stdout: '', stderr: `wasmvisor: ${prog}: ${describe(e)}\n`, reason: 'program not found' };
+    }
+    const stdinBytes = typeof opts.stdin === 'string' ? encoder.encode(opts.stdin) : opts.stdin ?? new Uint8Array(0);
+    const out = new BufferSink();
+    const err = new BufferSink();
+    const env = Object.entries(opts.env ?? {}).map(([key, v]) => `${key}=${v}`);
+    try {
+      const program = await k.loadProgram(bytes);
+      const task = k.spawn({
+        program, argv: opts.argv, env, cwd: opts.cwd ?? '/', stdio: [new BufferSource(stdinBytes), out, err],
+        preopens: [{ path: '/', name: '/' }], memoryLimitBytes: opts.memoryLimit,
+      });
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
+        timer = setTimeout(() => k.kill(task.pid, 9, `killed by SIGKILL: timeout of ${opts.timeoutSeconds} s reached`), opts.timeoutSeconds * 1000);
+      }
+      const status = await task.exited;
+      if (timer !== undefined) clearTimeout(timer);
+      let stderr = decoder.decode(err.contents());
+      if (status.reason) stderr += `wasmvisor: ${prog}: ${status.reason}\n`;
+      return { exitCode: status.code, stdout: decoder.decode(out.contents()), stderr, reason: status.reason };
+    } catch (e) {
+      if (e instanceof ExecError) return { exitCode: e.status, stdout: '', stderr: `wasmvisor: ${prog}: ${e.message}\n`, reason: e.message };
+      const msg = e instanceof SysError ? `${ERRNO_NAMES[e.errno]}: ${e.message}` : describe(e);
+      return { exitCode: 125, stdout: '', stderr: `wasmvisor: ${prog}: ${msg}\n`, reason: msg };
+    }
+  }
+}
+
+/** Boots a kernel with the standard machine layout and returns its api. */
+export async function bootKernel(opts: { platform?: Platform } = {}): Promise<KernelApi> {
+  const platform = opts.platform ?? new WasmPlatform(new BrowserWorkerHost());
+  return new KernelService(bootMachine({ platform }));
+}

@@ -1,0 +1,82 @@
+// FdTable: a task's file descriptor table. Each entry points at a shared FileDescription and
+// carries the fd's own WASI rights (base and inheriting), the rights it was opened with (so a
+// write on a read-only fd is EBADF while a right dropped later is ENOTCAPABLE), and, for
+// preopened directories, the name fd_prestat_dir_name reports and the walk scope.
+import { Errno } from '../syscalls/wasi/abi.js';
+import { fail } from './errors.js';
+import type { FileDescription } from '../vfs/file_description.js';
+import type { Chain, WalkScope } from '../vfs/vfs.js';
+
+export interface FdEntry {
+  desc: FileDescription;
+  rightsBase: bigint;
+  rightsInheriting: bigint;
+  /** rightsBase when the fd was created. */
+  openedRights: bigint;
+  /** For directories: where the directory is in the namespace (walks start here). */
+  chain?: Chain;
+  /** For directories: how walks from this fd are confined. */
+  scope?: WalkScope;
+  /** For preopens: the name fd_prestat_dir_name reports. */
+  preopenName?: string;
+}
+
+/** Most fds one task may have open (RLIMIT_NOFILE). */
+export const MAX_FDS = 1024;
+
+export class FdTable {
+  private readonly entries = new Map<number, FdEntry>();
+
+  get(fd: number): FdEntry {
+    return this.entries.get(fd) ?? fail(Errno.BADF);
+  }
+
+  has(fd: number): boolean {
+    return this.entries.has(fd);
+  }
+
+  /** Installs entry at the lowest free fd (or exactly at `at`), taking a reference. */
+  install(entry: FdEntry, at?: number): number {
+    let fd = at ?? 0;
+    if (at === undefined) {
+      while (this.entries.has(fd)) fd++;
+    } else if (this.entries.has(at)) {
+      this.close(at);
+    }
+    if (fd >= MAX_FDS || this.entries.size >= MAX_FDS) fail(Errno.MFILE);
+    entry.desc.refs++;
+    this.entries.set(fd, entry);
+    return fd;
+  }
+
+  /** Closes fd, releasing its description when no fd refers to it any more. */
+  close(fd: number): void {
+    const e = this.entries.get(fd) ?? fail(Errno.BADF);
+    this.entries.delete(fd);
+    if (--e.desc.refs === 0) e.desc.release();
+  }
+
+  /** fd_renumber: moves from onto to (closing what was at to). */
+  renumber(from: number, to: number): void {
+    const e = this.get(from);
+    this.get(to); // WASI requires `to` to be open
+    if (from === to) return;
+    this.close(to);
+    this.entries.delete(from);
+    this.entries.set(to, e);
+  }
+
+  /** Closes every fd (task exit). */
+  closeAll(): void {
+    for (const fd of [...this.entries.keys()]) this.close(fd);
+  }
+
+  fds(): number[] {
+    return [...this.entries.keys()].sort((a, b) => a - b);
+  }
+
+  /** A copy of an entry, sharing the description (dup). */
+  static dup(e: FdEntry): FdEntry {
+    return { ...e };
+  }
+}

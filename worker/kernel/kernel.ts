@@ -1,0 +1,214 @@
+// Kernel: the sentry's root object. Owns the VFS and its mounts, the task table and pids,
+// program loading (memory rewrite, import check, compile cache) and process start through the
+// Platform; every system call of every task enters through Kernel.syscall.
+import { Errno, Filetype, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_FILE_BASE, RIGHTS_STREAM, Signal } from '../syscalls/wasi/abi.js';
+import { ExecError, ExitStatusFor } from './exec_error.js';
+import { Task, type ExitStatus } from './task.js';
+import { SysError } from './errors.js';
+import type { Platform } from '../platform/platform.js';
+import type { FileDescription } from '../vfs/file_description.js';
+import type { Filesystem } from '../vfs/filesystem.js';
+import { VirtualFilesystem, type WalkScope } from '../vfs/vfs.js';
+import { Tmpfs } from '../fsimpl/tmpfs/tmpfs.js';
+import { LoadError, prepareModule, MEMORY_IMPORT_MODULE, type PreparedModule } from '../platform/wasm/loader.js';
+import { SIGNATURES, UNSTABLE_NAMES } from '../syscalls/wasi/signatures.js';
+import { dispatchSyscall } from '../syscalls/wasi/dispatch.js';
+
+export const KERNEL_VERSION = '0.1.0';
+export const PAGE = 65536;
+/** Default memory limit of a process: 1 GiB. */
+export const DEFAULT_MEMORY_LIMIT = 1024 * 1024 * 1024;
+
+/** A loaded, compiled program, reusable for many processes. */
+export interface Program {
+  module: WebAssembly.Module;
+  prepared: PreparedModule;
+}
+
+export interface Preopen {
+  /** Where in the namespace (absolute path). */
+  path: string;
+  /** What fd_prestat_dir_name reports. */
+  name: string;
+}
+
+export interface SpawnSpec {
+  program: Program;
+  argv: string[];
+  /** "KEY=value" strings, exactly the environment. */
+  env: string[];
+  cwd?: string;
+  stdio: [FileDescription, FileDescription, FileDescription];
+  preopens: Preopen[];
+  memoryLimitBytes?: number;
+  ppid?: number;
+  /** Log every call (and serve even the vDSO calls in the kernel so they are seen). */
+  strace?: boolean;
+}
+
+export interface KernelOptions {
+  platform: Platform;
+  /** The root file system (default: an empty tmpfs). */
+  root?: Filesystem;
+  /** Where strace lines go (default: console.error). */
+  straceSink?: (line: string) => void;
+}
+
+const KNOWN_IMPORTS = new Map<string, Set<string>>([
+  ['wasi_snapshot_preview1', new Set(SIGNATURES.map((s) => s.name))],
+  ['wasi_unstable', new Set(UNSTABLE_NAMES)],
+]);
+
+export class Kernel {
+  readonly vfs: VirtualFilesystem;
+  readonly platform: Platform;
+  readonly tasks = new Map<number, Task>();
+  /** The task whose syscall is being served right now (procfs's /proc/self). */
+  current: Task | null = null;
+  /** Calls answered ENOSYS/ENOTSUP, by name, for `wasmvisor syscalls` and diagnostics. */
+  readonly unsupportedCalls = new Map<string, number>();
+  readonly straceSink: (line: string) => void;
+  readonly bootTime = performance.now();
+  private nextPid = 1;
+  private readonly programCache = new WeakMap<Uint8Array, Program>();
+
+  constructor(opts: KernelOptions) {
+    this.platform = opts.platform;
+    this.vfs = new VirtualFilesystem(opts.root ?? new Tmpfs());
+    this.straceSink = opts.straceSink ?? ((l) => console.error(l));
+  }
+
+  /**
+   * Checks, rewrites and compiles a module. Throws ExecError with a clear message (and the
+   * exit status the command line uses) for anything that cannot run.
+   */
+  async loadProgram(bytes: Uint8Array): Promise<Program> {
+    const cached = this.programCache.get(bytes);
+    if (cached) return cached;
+    let prepared: PreparedModule;
+    try {
+      // Declare the largest maximum here; each process gets a memory capped at its own limit.
+      prepared = prepareModule(bytes, 65536);
+    } catch (e) {
+      if (e instanceof LoadError) {
+        const status = e.code === 'not-a-module' ? ExitStatusFor.notAModule : ExitStatusFor.invalidModule;
+        throw new ExecError(status, e.message);
+      }
+      throw e;
+    }
+    for (const imp of prepared.imports) {
+      const known = KNOWN_IMPORTS.get(imp.module);
+      if (imp.kind === 'memory' && prepared.memory?.imported) continue;
+      if (!known || imp.kind !== 'func' || !known.has(imp.name)) {
+        throw new ExecError(ExitStatusFor.unknownImport, `unknown import ${imp.module}::${imp.name} (${imp.kind})`);
+      }
+    }
+    const start = prepared.exports.find((e) => e.name === '_start');
+    if (!start || start.kind !== 'func') throw new ExecError(ExitStatusFor.noStart, 'module has no _start function (not a WASI command)');
+    let module: WebAssembly.Module;
+    try {
+      module = await WebAssembly.compile(prepared.bytes);
+    } catch (e) {
+      throw new ExecError(ExitStatusFor.invalidModule, `invalid WebAssembly module: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    const program = { module, prepared };
+    this.programCache.set(bytes, program);
+    return program;
+  }
+
+  /** Starts a program as a new task. */
+  spawn(spec: SpawnSpec): Task {
+    const limit = spec.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT;
+    const limitPages = Math.min(65536, Math.floor(limit / PAGE));
+    const plan = spec.program.prepared.memory;
+    let memory: WebAssembly.Memory | null = null;
+    if (plan) {
+      if (plan.initialPages > limitPages) {
+        throw new ExecError(ExitStatusFor.memoryTooLarge,
+          `module needs ${plan.initialPages * 64} KiB of memory at start, the limit is ${limitPages * 64} KiB`);
+      }
+      memory = new WebAssembly.Memory({ initial: plan.initialPages, maximum: Math.min(plan.maximumPages, limitPages), shared: true });
+    }
+    const root = [this.vfs.root];
+    const cwdPath = spec.cwd ?? '/';
+    const cwdChain = this.vfs.resolve(root, cwdPath, this.vfs.rootScope);
+    const pid = this.nextPid++;
+    const task = new Task(pid, spec.ppid ?? 0, spec.argv, spec.env, { path: cwdPath, chain: cwdChain, scope: this.vfs.rootScope },
+      memory, limitPages * PAGE);
+    task.kernel = this;
+    spec.stdio.forEach((desc, fd) => {
+      const rights = rightsFor(desc.filetype);
+      task.fds.install({ desc, rightsBase: rights.base, rightsInheriting: rights.inheriting, openedRights: rights.base }, fd);
+    });
+    for (const p of spec.preopens) {
+      const scope: WalkScope = p.path === '/' ? this.vfs.rootScope : { floor: 0, clampAtFloor: false, allowAbsolute: false };
+      const chain = this.vfs.resolve(root, p.path, this.vfs.rootScope);
+      const inode = chain[chain.length - 1]!;
+      if (inode.type !== Filetype.DIRECTORY) throw new SysError(Errno.NOTDIR, `preopen ${p.path} is not a directory`);
+      if (p.path !== '/') scope.floor = chain.length;
+      const desc = inode.open({ read: true, write: false });
+      task.fds.install({
+        desc, rightsBase: RIGHTS_DIR_BASE, rightsInheriting: RIGHTS_DIR_INHERITING, openedRights: RIGHTS_DIR_BASE,
+        chain, scope, preopenName: p.name,
+      });
+    }
+    this.tasks.set(pid, task);
+    const strace = spec.strace ?? false;
+    task.handle = this.platform.start(
+      {
+        module: spec.program.module, memory,
+        memoryImport: plan ? { module: plan.importModule ?? MEMORY_IMPORT_MODULE, name: plan.importName } : null,
+        args: spec.argv, env: spec.env, vdso: !strace,
+      },
+      {
+        syscall: (num, args) => dispatchSyscall(this, task, num, args, strace),
+        ended: (how) => {
+          const what = how.kind === 'trap' ? 'wasm trap' : how.kind === 'instantiate-error' ? 'could not instantiate' : 'process worker crashed';
+          task.exit({ code: 128 + Signal.ABRT, signal: Signal.ABRT, reason: `${what}: ${how.message}` });
+        },
+      },
+    );
+    task.whenExited(() => {
+      // Reap at once: nothing waits for zombies yet (the shell will).
+      setTimeout(() => this.tasks.delete(pid), 0);
+    });
+    return task;
+  }
+
+  /** Sends a signal: every signal a WASI program can get ends it with 128+n. */
+  kill(pid: number, signal: number, reason?: string): boolean {
+    const t = this.tasks.get(pid);
+    if (!t || !t.alive) return false;
+    t.exit({ code: 128 + signal, signal, reason: reason ?? `killed by ${signalName(signal)}` });
+    return true;
+  }
+
+  /** Counts a call the kernel answered as unsupported. */
+  countUnsupported(name: string): void {
+    this.unsupportedCalls.set(name, (this.unsupportedCalls.get(name) ?? 0) + 1);
+  }
+
+  /** Stops all tasks and background platform work. */
+  shutdown(): void {
+    for (const t of this.tasks.values()) t.exit({ code: 128 + Signal.KILL, signal: Signal.KILL, reason: 'kernel shut down' });
+    this.platform.shutdown();
+  }
+}
+
+export function rightsFor(filetype: Filetype): { base: bigint; inheriting: bigint } {
+  switch (filetype) {
+    case Filetype.REGULAR_FILE: return { base: RIGHTS_FILE_BASE, inheriting: 0n };
+    case Filetype.DIRECTORY: return { base: RIGHTS_DIR_BASE, inheriting: RIGHTS_DIR_INHERITING };
+    default: return { base: RIGHTS_STREAM, inheriting: 0n };
+  }
+}
+
+const SIGNAL_NAMES = ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL',
+  'SIGUSR1', 'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP',
+  'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGPOLL', 'SIGPWR', 'SIGSYS'];
+
+export function signalName(n: number): string {
+  return SIGNAL_NAMES[n] ?? `signal ${n}`;
+}
+
+export type { ExitStatus };

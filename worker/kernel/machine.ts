@@ -1,0 +1,68 @@
+// Machine: a Kernel with the standard namespace every sandbox gets: a root file system with
+// /dev (devfs), /proc (procfs over this kernel's tasks) and /tmp. Also the ProcSource that
+// lets procfs read the task table without reaching into it.
+import { Kernel, type KernelOptions } from './kernel.js';
+import { Devfs } from '../fsimpl/devfs/devfs.js';
+import { Procfs, type ProcSource, type ProcTaskInfo } from '../fsimpl/procfs/procfs.js';
+import type { Task } from './task.js';
+import { Errno, Filetype } from '../syscalls/wasi/abi.js';
+import { SysError } from './errors.js';
+
+function taskInfo(t: Task): ProcTaskInfo {
+  const bytes = t.memoryBytes();
+  return {
+    pid: t.pid, ppid: t.ppid, argv: t.argv, state: t.state, memoryBytes: bytes, peakMemoryBytes: bytes,
+    memoryLimitBytes: t.memoryLimitBytes, fds: t.fds.fds(), cwd: t.cwd.path,
+  };
+}
+
+export function procSource(k: Kernel, totalMemoryBytes: number): ProcSource {
+  const used = () => [...k.tasks.values()].reduce((n, t) => n + t.memoryBytes(), 0);
+  return {
+    currentPid: () => k.current?.pid ?? 0,
+    tasks: () => [...k.tasks.values()].filter((t) => t.alive).map(taskInfo),
+    task: (pid) => {
+      const t = k.tasks.get(pid);
+      return t && t.alive ? taskInfo(t) : undefined;
+    },
+    mounts: () => k.vfs.mounts().map((m) => ({ source: m.source, target: m.target, type: m.fs.type, options: m.options })),
+    meminfo: () => {
+      const free = Math.max(0, totalMemoryBytes - used());
+      return { totalBytes: totalMemoryBytes, freeBytes: free, availableBytes: free };
+    },
+    uptimeSeconds: () => (performance.now() - k.bootTime) / 1000,
+  };
+}
+
+/** Creates dir (and parents) in the root namespace if missing. */
+export function mkdirp(k: Kernel, path: string): void {
+  let chain = [k.vfs.root];
+  for (const name of path.split('/').filter(Boolean)) {
+    const dir = chain[chain.length - 1]!;
+    let child;
+    try {
+      child = k.vfs.lookupChild(dir, name);
+    } catch (e) {
+      if (!(e instanceof SysError) || e.errno !== Errno.NOENT) throw e;
+      child = dir.createDirectory(name);
+    }
+    if (child.type !== Filetype.DIRECTORY) throw new SysError(Errno.NOTDIR, `${path}: ${name} is not a directory`);
+    chain = [...chain, child];
+  }
+}
+
+export interface MachineOptions extends KernelOptions {
+  /** Memory /proc/meminfo reports as total (default 4 GiB). */
+  totalMemoryBytes?: number;
+  /** Create /tmp on the root file system (default true; off when the root is a host dir). */
+  createTmp?: boolean;
+}
+
+/** Boots a kernel with /dev and /proc mounted. */
+export function bootMachine(opts: MachineOptions): Kernel {
+  const k = new Kernel(opts);
+  if (opts.createTmp ?? true) mkdirp(k, '/tmp');
+  k.vfs.mount('/dev', new Devfs(), 'devtmpfs');
+  k.vfs.mount('/proc', new Procfs(procSource(k, opts.totalMemoryBytes ?? 4 * 1024 ** 3)), 'proc');
+  return k;
+}

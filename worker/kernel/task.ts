@@ -1,0 +1,88 @@
+// Task: one process of the sandbox (gVisor's kernel.Task, reduced to what a WASI program has:
+// one thread). Owns its pid, parent, argv/env, working directory, fd table, memory and limit,
+// and its exit status; `exited` resolves when it has ended, however it ended.
+import { FdTable } from './fd_table.js';
+import type { ProcessHandle } from '../platform/platform.js';
+import { ProcessMemory } from '../syscalls/wasi/memory.js';
+import type { Chain, WalkScope } from '../vfs/vfs.js';
+import type { Layout } from '../syscalls/wasi/layout.js';
+import { PREVIEW1 } from '../syscalls/wasi/layout.js';
+import type { Kernel } from './kernel.js';
+
+export type TaskState = 'running' | 'sleeping' | 'zombie';
+
+export interface ExitStatus {
+  /** The exit status a shell sees: the program's own, or 128+n for signal n. */
+  code: number;
+  /** Signal that ended the task, if one did. */
+  signal?: number;
+  /** One line saying why, when the program did not exit by itself. */
+  reason?: string;
+}
+
+/** What every syscall handler gets: the calling task, its memory, the ABI layout in use. */
+export interface SyscallContext {
+  readonly task: Task;
+  readonly mem: ProcessMemory;
+  layout: Layout;
+}
+
+export class Task implements SyscallContext {
+  readonly fds = new FdTable();
+  /** The kernel this task lives in (set by Kernel.spawn). */
+  kernel!: Kernel;
+  readonly mem: ProcessMemory;
+  layout: Layout = PREVIEW1;
+  state: TaskState = 'running';
+  status: ExitStatus | null = null;
+  handle: ProcessHandle | null = null;
+  /** Blocking syscalls in flight (used for the sleeping state). */
+  blocked = 0;
+  readonly startedAt = performance.now();
+  readonly exited: Promise<ExitStatus>;
+  private resolveExit!: (s: ExitStatus) => void;
+  private readonly onExit: Array<(t: Task) => void> = [];
+
+  constructor(
+    readonly pid: number,
+    readonly ppid: number,
+    readonly argv: string[],
+    readonly env: string[],
+    public cwd: { path: string; chain: Chain; scope: WalkScope },
+    readonly memory: WebAssembly.Memory | null,
+    readonly memoryLimitBytes: number,
+  ) {
+    this.mem = new ProcessMemory(memory);
+    this.exited = new Promise((r) => (this.resolveExit = r));
+  }
+
+  get task(): Task {
+    return this;
+  }
+
+  get alive(): boolean {
+    return this.status === null;
+  }
+
+  /** Bytes of linear memory in use (memory never shrinks, so this is also the peak). */
+  memoryBytes(): number {
+    return this.memory ? this.memory.buffer.byteLength : 0;
+  }
+
+  /** Runs cb when the task ends. */
+  whenExited(cb: (t: Task) => void): void {
+    if (this.status) cb(this);
+    else this.onExit.push(cb);
+  }
+
+  /** Ends the task: stops its program, closes its fds, records and publishes the status. */
+  exit(status: ExitStatus): void {
+    if (this.status) return;
+    this.status = status;
+    this.state = 'zombie';
+    this.handle?.kill();
+    this.fds.closeAll();
+    this.resolveExit(status);
+    for (const cb of this.onExit.splice(0)) cb(this);
+  }
+}

@@ -1,0 +1,242 @@
+// `wasmvisor`, the headless command: runs a WASI program on the same kernel as the page, with
+// host directories mounted through hostfs (the only path to the host file system). Flags
+// follow wasmtime's so conformance tools written for it can drive ours.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { bootMachine } from '../kernel/machine.js';
+import { KERNEL_VERSION, type Kernel, type Preopen } from '../kernel/kernel.js';
+import { ExecError, ExitStatusFor } from '../kernel/exec_error.js';
+import { SysError } from '../kernel/errors.js';
+import { Hostfs } from '../fsimpl/hostfs/hostfs.js';
+import { Tmpfs } from '../fsimpl/tmpfs/tmpfs.js';
+import { WasmPlatform } from '../platform/wasm/wasm_platform.js';
+import { NodeWorkerHost } from '../platform/wasm/host.node.js';
+import { HostInput, HostOutput } from './host_stdio.js';
+import { SYSCALL_TABLE } from '../syscalls/wasi/table.js';
+import { SIGNATURES } from '../syscalls/wasi/signatures.js';
+
+const USAGE = `usage: wasmvisor run [--dir HOST[::GUEST]]... [--env K=V]... [--memory SIZE] [--timeout SECONDS] [--strace] [--] PROG.wasm [ARGS...]
+       wasmvisor syscalls
+       wasmvisor --version`;
+
+/** Exit status for a command-line usage error. */
+const USAGE_ERROR = 2;
+
+class UsageError extends Error {}
+
+export interface RunFlags {
+  dirs: { host: string; guest: string }[];
+  env: string[];
+  memoryBytes?: number;
+  timeoutSeconds?: number;
+  strace: boolean;
+  program: string;
+  args: string[];
+}
+
+/** Parses "64M", "1G", "65536", "512KiB" into bytes. */
+export function parseSize(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(i?b)?$/i.exec(s.trim());
+  if (!m) throw new UsageError(`--memory: cannot parse size ${JSON.stringify(s)} (use e.g. 64M, 1G)`);
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const bytes = Math.floor(Number(m[1]) * mult);
+  if (bytes < 65536) throw new UsageError(`--memory: ${s} is less than one 64 KiB page`);
+  if (bytes > 4 * 1024 ** 3) throw new UsageError(`--memory: ${s} is more than the 4 GiB a wasm32 memory can have`);
+  return bytes;
+}
+
+export function parseRunFlags(argv: string[]): RunFlags {
+  const flags: RunFlags = { dirs: [], env: [], strace: false, program: '', args: [] };
+  let i = 0;
+  const value = (name: string): string => {
+    const eq = argv[i]!.indexOf('=');
+    if (argv[i]!.startsWith(name + '=') && eq > 0) return argv[i]!.slice(eq + 1);
+    const v = argv[++i];
+    if (v === undefined) throw new UsageError(`${name} needs a value`);
+    return v;
+  };
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      i++;
+      break;
+    }
+    if (!a.startsWith('-') || a === '-') break;
+    const name = a.includes('=') ? a.slice(0, a.indexOf('=')) : a;
+    switch (name) {
+      case '--dir': {
+        const v = value('--dir');
+        const sep = v.indexOf('::');
+        const host = sep >= 0 ? v.slice(0, sep) : v;
+        const guest = sep >= 0 ? v.slice(sep + 2) : v;
+        if (!host || !guest) throw new UsageError(`--dir ${v}: expected HOST or HOST::GUEST`);
+        flags.dirs.push({ host, guest });
+        break;
+      }
+      case '--env': {
+        const v = value('--env');
+        if (!v.includes('=') || v.startsWith('=')) throw new UsageError(`--env ${v}: expected KEY=VALUE`);
+        flags.env.push(v);
+        break;
+      }
+      case '--memory':
+        flags.memoryBytes = parseSize(value('--memory'));
+        break;
+      case '--timeout': {
+        const v = value('--timeout');
+        const n = Number(v);
+        if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout ${v}: expected a positive number of seconds`);
+        flags.timeoutSeconds = n;
+        break;
+      }
+      case '--strace':
+        flags.strace = true;
+        break;
+      default:
+        throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  if (i >= argv.length) throw new UsageError('no program given');
+  flags.program = argv[i]!;
+  flags.args = argv.slice(i + 1);
+  return flags;
+}
+
+function normalizeGuest(guest: string): string {
+  return path.posix.normalize(guest.startsWith('/') ? guest : '/' + guest).replace(/\/+$/, '') || '/';
+}
+
+/** Builds the kernel for a run: hostfs mounts for the --dirs, devfs and procfs. */
+function buildMachine(flags: RunFlags, strace: (l: string) => void): { kernel: Kernel; preopens: Preopen[] } {
+  const hostRoots = flags.dirs.map((d) => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(d.host);
+    } catch {
+      throw new UsageError(`--dir ${d.host}: no such directory`);
+    }
+    if (!st.isDirectory()) throw new UsageError(`--dir ${d.host}: not a directory`);
+    return { ...d, mountAt: normalizeGuest(d.guest) };
+  });
+  const seen = new Set<string>();
+  for (const d of hostRoots) {
+    if (seen.has(d.mountAt)) throw new UsageError(`--dir: two directories at guest path ${d.guest}`);
+    seen.add(d.mountAt);
+  }
+  const rootDir = hostRoots.find((d) => d.mountAt === '/');
+  const root = rootDir ? new Hostfs(rootDir.host) : new Tmpfs();
+  const platform = new WasmPlatform(new NodeWorkerHost());
+  const kernel = bootMachine({ platform, root, createTmp: !rootDir, straceSink: strace });
+  // Mount shallow guest paths first so nested ones find their parents.
+  for (const d of [...hostRoots].sort((a, b) => a.mountAt.split('/').length - b.mountAt.split('/').length)) {
+    if (d === rootDir) continue;
+    if (!rootDir) {
+      // Create missing parents on the kernel's own tmpfs root (never on a host directory).
+      const parent = path.posix.dirname(d.mountAt);
+      if (parent !== '/') {
+        let chain = [kernel.vfs.root];
+        for (const name of parent.split('/').filter(Boolean)) {
+          const dir = chain[chain.length - 1]!;
+          let next;
+          try {
+            next = kernel.vfs.lookupChild(dir, name);
+          } catch {
+            next = dir.createDirectory(name);
+          }
+          chain = [...chain, next];
+        }
+      }
+    }
+    try {
+      kernel.vfs.mount(d.mountAt, new Hostfs(d.host), d.host);
+    } catch (e) {
+      throw new UsageError(`--dir ${d.host}::${d.guest}: cannot mount (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+  const preopens = hostRoots.map((d) => ({ path: d.mountAt, name: d.guest }));
+  return { kernel, preopens };
+}
+
+async function run(argv: string[]): Promise<number> {
+  const flags = parseRunFlags(argv);
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(flags.program);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    process.stderr.write(`wasmvisor: ${flags.program}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+    return ExitStatusFor.notFound;
+  }
+  const { kernel, preopens } = buildMachine(flags, (l) => process.stderr.write(l + '\n'));
+  try {
+    const program = await kernel.loadProgram(bytes);
+    const task = kernel.spawn({
+      program, argv: [flags.program, ...flags.args], env: flags.env,
+      stdio: [new HostInput(0), new HostOutput(1), new HostOutput(2)], preopens,
+      memoryLimitBytes: flags.memoryBytes, strace: flags.strace,
+    });
+    if (flags.timeoutSeconds !== undefined) {
+      const t = setTimeout(() => kernel.kill(task.pid, 9, `killed by SIGKILL: --timeout of ${flags.timeoutSeconds} s reached`),
+        flags.timeoutSeconds * 1000);
+      t.unref();
+    }
+    const status = await task.exited;
+    if (status.reason) process.stderr.write(`wasmvisor: ${flags.program}: ${status.reason}\n`);
+    return status.code & 0xff;
+  } catch (e) {
+    if (e instanceof ExecError) {
+      process.stderr.write(`wasmvisor: ${flags.program}: ${e.message}\n`);
+      return e.status;
+    }
+    if (e instanceof SysError) {
+      process.stderr.write(`wasmvisor: ${flags.program}: ${e.message}\n`);
+      return 125;
+    }
+    throw e;
+  } finally {
+    kernel.shutdown();
+  }
+}
+
+function printSyscalls(): void {
+  const width = Math.max(...SIGNATURES.map((s) => s.name.length));
+  for (const e of SYSCALL_TABLE) {
+    process.stdout.write(`${e.name.padEnd(width)}  ${e.support.padEnd(11)}  ${e.note ?? ''}`.trimEnd() + '\n');
+  }
+  process.stdout.write(`\n${SYSCALL_TABLE.length} functions of wasi_snapshot_preview1; wasi_unstable maps onto the same handlers.\n`);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const [cmd, ...rest] = argv;
+    switch (cmd) {
+      case '--version':
+      case 'version':
+        process.stdout.write(`wasmvisor ${KERNEL_VERSION}\n`);
+        return 0;
+      case 'syscalls':
+        printSyscalls();
+        return 0;
+      case 'run':
+        return await run(rest);
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(USAGE + '\n');
+        return 0;
+      case undefined:
+        throw new UsageError('no command given');
+      default:
+        // `wasmvisor prog.wasm` is `wasmvisor run prog.wasm`, as with wasmtime.
+        if (cmd.endsWith('.wasm')) return await run(argv);
+        throw new UsageError(`unknown command ${cmd}`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`wasmvisor: ${e.message}\n${USAGE}\n`);
+      return USAGE_ERROR;
+    }
+    process.stderr.write(`wasmvisor: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+    return 125;
+  }
+}

@@ -1,0 +1,177 @@
+// The process worker: one per running program (Web Worker in the browser, worker_threads under
+// Node). It instantiates the program against the kernel-owned shared memory, with WASI imports
+// that are stubs: each stub writes its call into the SharedArrayBuffer channel, rings the
+// kernel's doorbell and blocks (spin briefly, then Atomics.wait) until the kernel answers. The
+// few calls that need no kernel state (args, environ, clocks, random, sched_yield) are answered
+// here, like Linux's vDSO. The kernel kills a process by terminating this worker.
+import {
+  ARG0, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
+  STATE, WAITING, type ProcessMessage, type StartMessage,
+} from './channel.js';
+import { SIGNATURES, UNSTABLE_BASE, UNSTABLE_NAMES, SYSCALL_NUMBER, VDSO_CALLS } from '../../syscalls/wasi/signatures.js';
+
+const EFAULT = 21;
+const EINVAL = 28;
+
+interface Port {
+  post(msg: ProcessMessage): void;
+  onMessage(cb: (msg: StartMessage) => void): void;
+}
+
+async function parentPort(): Promise<Port> {
+  const g = globalThis as unknown as { process?: { versions?: { node?: string } } };
+  if (g.process?.versions?.node) {
+    const wt = (await import(/* @vite-ignore */ 'node:' + 'worker_threads')) as typeof import('node:worker_threads');
+    const p = wt.parentPort!;
+    return { post: (m) => p.postMessage(m), onMessage: (cb) => p.on('message', cb) };
+  }
+  const self = globalThis as unknown as DedicatedWorkerGlobalScope;
+  return { post: (m) => self.postMessage(m), onMessage: (cb) => (self.onmessage = (e) => cb(e.data)) };
+}
+
+function run(msg: StartMessage, port: Port): void {
+  const { i32, i64 } = channelViews(msg.channel);
+  const bell = new Int32Array(msg.doorbell);
+  const memory = msg.memory;
+  let dv = new DataView(memory ? memory.buffer : new ArrayBuffer(0));
+  let u8 = new Uint8Array(dv.buffer);
+
+  /** Makes sure [ptr, ptr+len) is inside memory (refreshing views after growth). */
+  const inBounds = (ptr: number, len: number): boolean => {
+    const end = (ptr >>> 0) + (len >>> 0);
+    if (end <= dv.byteLength) return true;
+    if (!memory) return false;
+    dv = new DataView(memory.buffer);
+    u8 = new Uint8Array(dv.buffer);
+    return end <= dv.byteLength;
+  };
+
+  /** The trap into the kernel: post the call, ring, spin, sleep, return the errno. */
+  const trap = (num: number): number => {
+    i32[NUMBER] = num;
+    Atomics.store(i32, STATE, REQUEST);
+    Atomics.add(bell, BELL_COUNT, 1);
+    if (Atomics.load(bell, BELL_SLEEPING) !== 0) Atomics.notify(bell, BELL_COUNT);
+    const spins = Atomics.load(bell, BELL_SPIN);
+    for (let k = 0; k < spins; k++) {
+      if (Atomics.load(i32, STATE) === RESPONSE) break;
+    }
+    for (;;) {
+      const s = Atomics.load(i32, STATE);
+      if (s === RESPONSE) break;
+      Atomics.store(i32, WAITING, 1);
+      Atomics.wait(i32, STATE, s, 1000);
+      Atomics.store(i32, WAITING, 0);
+    }
+    const r = i32[RESULT]!;
+    Atomics.store(i32, STATE, IDLE);
+    return r;
+  };
+
+  const stub = (num: number, wide: readonly boolean[]) =>
+    function (...args: (number | bigint)[]): number {
+      for (let k = 0; k < args.length; k++) {
+        if (wide[k]) i64[k] = args[k] as bigint;
+        else i32[ARG0 + k] = args[k] as number;
+      }
+      return trap(num);
+    };
+
+  // ---- the vDSO ----
+  const enc = new TextEncoder();
+  const encodeList = (list: string[]) => list.map((s) => enc.encode(s + '\0'));
+  const argBytes = encodeList(msg.args);
+  const envBytes = encodeList(msg.env);
+  const sizes = (list: Uint8Array[], countPtr: number, sizePtr: number): number => {
+    if (!inBounds(countPtr, 4) || !inBounds(sizePtr, 4)) return EFAULT;
+    dv.setUint32(countPtr, list.length, true);
+    dv.setUint32(sizePtr, list.reduce((n, b) => n + b.length, 0), true);
+    return 0;
+  };
+  const fill = (list: Uint8Array[], ptrs: number, buf: number): number => {
+    const total = list.reduce((n, b) => n + b.length, 0);
+    if (!inBounds(ptrs, list.length * 4) || !inBounds(buf, total)) return EFAULT;
+    let at = buf >>> 0;
+    list.forEach((b, k) => {
+      dv.setUint32(ptrs + 4 * k, at, true);
+      u8.set(b, at);
+      at += b.length;
+    });
+    return 0;
+  };
+  const origin = performance.timeOrigin;
+  const writeNs = (ptr: number, ns: number): number => {
+    if (!inBounds(ptr, 8)) return EFAULT;
+    const hi = Math.floor(ns / 4294967296);
+    dv.setUint32(ptr, ns - hi * 4294967296, true);
+    dv.setUint32(ptr + 4, hi, true);
+    return 0;
+  };
+  const scratch = new Uint8Array(65536);
+  const vdso: Record<string, (...a: never[]) => number> = {
+    args_sizes_get: (c: number, s: number) => sizes(argBytes, c, s),
+    args_get: (p: number, b: number) => fill(argBytes, p, b),
+    environ_sizes_get: (c: number, s: number) => sizes(envBytes, c, s),
+    environ_get: (p: number, b: number) => fill(envBytes, p, b),
+    clock_res_get: (id: number, ptr: number) => (id >>> 0 > 3 ? EINVAL : writeNs(ptr, 1000)),
+    clock_time_get: (id: number, _precision: bigint, ptr: number) => {
+      switch (id) {
+        case 0: return writeNs(ptr, Math.round((origin + performance.now()) * 1e6));
+        case 1: case 2: case 3: return writeNs(ptr, Math.round(performance.now() * 1e6));
+        default: return EINVAL;
+      }
+    },
+    random_get: (buf: number, len: number) => {
+      if (!inBounds(buf, len)) return EFAULT;
+      for (let off = 0; off < len >>> 0; off += scratch.length) {
+        const n = Math.min(scratch.length, (len >>> 0) - off);
+        const part = scratch.subarray(0, n);
+        crypto.getRandomValues(part);
+        u8.set(part, (buf >>> 0) + off);
+      }
+      return 0;
+    },
+    sched_yield: () => 0,
+  };
+
+  const preview1: Record<string, unknown> = {};
+  SIGNATURES.forEach((sig, num) => {
+    const wide = sig.params.map((p) => p[1] === 'i64');
+    preview1[sig.name] = msg.vdso && VDSO_CALLS.has(sig.name) ? vdso[sig.name] : stub(num, wide);
+  });
+  const unstable: Record<string, unknown> = {};
+  for (const name of UNSTABLE_NAMES) {
+    const num = SYSCALL_NUMBER.get(name)!;
+    const wide = SIGNATURES[num]!.params.map((p) => p[1] === 'i64');
+    // Args, clocks and random have identical layouts in both versions: share the vDSO.
+    unstable[name] = msg.vdso && VDSO_CALLS.has(name) ? vdso[name] : stub(UNSTABLE_BASE + num, wide);
+  }
+  const imports: WebAssembly.Imports = { wasi_snapshot_preview1: preview1 as WebAssembly.ModuleImports, wasi_unstable: unstable as WebAssembly.ModuleImports };
+  if (memory && msg.memoryImport) {
+    const m = (imports[msg.memoryImport.module] ??= {});
+    m[msg.memoryImport.name] = memory;
+  }
+
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(msg.module, imports);
+  } catch (e) {
+    port.post({ type: 'instantiate-error', message: e instanceof Error ? e.message : String(e) });
+    return;
+  }
+  const start = instance.exports['_start'] as (() => void) | undefined;
+  try {
+    start!();
+  } catch (e) {
+    port.post({ type: 'trap', message: e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e) });
+    return;
+  }
+  // Returning from _start is exit(0): tell the kernel through the channel like proc_exit.
+  i32[ARG0] = 0;
+  trap(SYSCALL_NUMBER.get('proc_exit')!);
+}
+
+const port = await parentPort();
+port.onMessage((msg) => {
+  if (msg.type === 'start') run(msg, port);
+});

@@ -1,0 +1,218 @@
+// WasmPlatform: runs each program in its own worker and serves its system calls from the
+// SharedArrayBuffer channels (see channel.ts). The kernel side of the trap lives here: one
+// loop rings on the shared doorbell, serves every pending request (synchronously when the
+// handler can answer at once, otherwise when its promise settles), spins briefly while a core
+// is free (gVisor's systrap does the same) and otherwise sleeps in Atomics.waitAsync, yielding
+// to the event loop regularly so timers, messages and IndexedDB keep running.
+import type { Platform, ProcessEvents, ProcessHandle, ProcessSpec, SyscallArgs } from '../platform.js';
+import {
+  ARG0, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, newChannel, newDoorbell, NUMBER, REQUEST,
+  RESPONSE, RESULT, SERVING, STATE, WAITING, type ChannelViews, type StartMessage,
+} from './channel.js';
+import type { ProcessWorker, WorkerHost } from './host.js';
+
+const EIO = 29;
+
+/** How long the kernel keeps polling for the next request before it sleeps (ms). */
+const KERNEL_SPIN_MS = 0.05;
+/** Polls a process makes for its answer before it sleeps, while a core is free. */
+const PROCESS_SPIN = 20000;
+/** The serving loop yields to the event loop at least this often (ms). */
+const YIELD_EVERY_MS = 4;
+
+class ChannelArgs implements SyscallArgs {
+  constructor(private readonly v: ChannelViews) {}
+  i32(k: number): number {
+    return this.v.i32[ARG0 + k]!;
+  }
+  u32(k: number): number {
+    return this.v.i32[ARG0 + k]! >>> 0;
+  }
+  i64(k: number): bigint {
+    return this.v.i64[k]!;
+  }
+  u64(k: number): bigint {
+    return BigInt.asUintN(64, this.v.i64[k]!);
+  }
+}
+
+class WasmProcess implements ProcessHandle {
+  alive = true;
+  readonly views: ChannelViews;
+  readonly args: ChannelArgs;
+  constructor(
+    readonly platform: WasmPlatform,
+    readonly worker: ProcessWorker,
+    readonly channel: SharedArrayBuffer,
+    readonly events: ProcessEvents,
+  ) {
+    this.views = channelViews(channel);
+    this.args = new ChannelArgs(this.views);
+  }
+  kill(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.worker.terminate();
+    this.platform.forget(this);
+  }
+  respond(errno: number): void {
+    if (!this.alive) return;
+    const i32 = this.views.i32;
+    i32[RESULT] = errno;
+    Atomics.store(i32, STATE, RESPONSE);
+    if (Atomics.load(i32, WAITING) !== 0) Atomics.notify(i32, STATE);
+  }
+}
+
+const yieldToEventLoop: () => Promise<void> =
+  typeof setImmediate === 'function'
+    ? () => new Promise((r) => setImmediate(r))
+    : (() => {
+        const mc = new MessageChannel();
+        const queue: Array<() => void> = [];
+        mc.port1.onmessage = () => queue.shift()?.();
+        return () => new Promise<void>((r) => {
+          queue.push(r);
+          mc.port2.postMessage(0);
+        });
+      })();
+
+export interface WasmPlatformOptions {
+  /** Idle workers kept ready so a program starts without spawning one (default 1). */
+  warmWorkers?: number;
+}
+
+export class WasmPlatform implements Platform {
+  readonly name = 'wasm';
+  readonly cores: number;
+  private readonly doorbell = newDoorbell();
+  private readonly bell = new Int32Array(this.doorbell);
+  private readonly procs = new Set<WasmProcess>();
+  private readonly warm: ProcessWorker[] = [];
+  private readonly warmTarget: number;
+  private looping = false;
+  private closed = false;
+
+  constructor(private readonly host: WorkerHost, opts: WasmPlatformOptions = {}) {
+    this.cores = host.cores;
+    this.warmTarget = opts.warmWorkers ?? 1;
+    this.refill();
+  }
+
+  private refill(): void {
+    while (!this.closed && this.warm.length < this.warmTarget) this.warm.push(this.host.spawn());
+  }
+
+  start(spec: ProcessSpec, events: ProcessEvents): ProcessHandle {
+    if (this.closed) throw new Error('platform is shut down');
+    const worker = this.warm.pop() ?? this.host.spawn();
+    worker.setKeepAlive(true);
+    const channel = newChannel();
+    const proc = new WasmProcess(this, worker, channel, events);
+    worker.onMessage((m) => {
+      if (!proc.alive) return;
+      proc.kill();
+      events.ended({ kind: m.type === 'trap' ? 'trap' : 'instantiate-error', message: m.message });
+    });
+    worker.onError((message) => {
+      if (!proc.alive) return;
+      proc.kill();
+      events.ended({ kind: 'crash', message });
+    });
+    const msg: StartMessage = {
+      type: 'start', module: spec.module, memory: spec.memory, memoryImport: spec.memoryImport,
+      channel, doorbell: this.doorbell, args: spec.args, env: spec.env, vdso: spec.vdso,
+    };
+    worker.post(msg);
+    this.procs.add(proc);
+    this.updateSpin();
+    // Replace the warm worker after this turn, off the start path.
+    setTimeout(() => this.refill(), 0);
+    if (!this.looping) void this.loop();
+    return proc;
+  }
+
+  /** Called when a process is gone. */
+  forget(p: WasmProcess): void {
+    this.procs.delete(p);
+    this.updateSpin();
+    // Wake the loop so it notices there may be nothing left to serve.
+    Atomics.add(this.bell, BELL_COUNT, 1);
+    Atomics.notify(this.bell, BELL_COUNT);
+  }
+
+  /** Spinning only pays while every runnable thread (kernel + processes) has a core. */
+  private spinAllowed(): boolean {
+    return this.procs.size + 1 <= this.cores;
+  }
+
+  private updateSpin(): void {
+    Atomics.store(this.bell, BELL_SPIN, this.spinAllowed() ? PROCESS_SPIN : 0);
+  }
+
+  /** Serves every pending request once; returns how many were taken. */
+  private serveAll(): number {
+    let n = 0;
+    for (const p of this.procs) {
+      const i32 = p.views.i32;
+      if (Atomics.load(i32, STATE) !== REQUEST) continue;
+      Atomics.store(i32, STATE, SERVING);
+      n++;
+      let r: number | Promise<number>;
+      try {
+        r = p.events.syscall(i32[NUMBER]!, p.args);
+      } catch (e) {
+        console.error('wasmvisor: kernel error serving a syscall:', e);
+        r = EIO;
+      }
+      if (typeof r === 'number') p.respond(r);
+      else r.then((v) => p.respond(v), (e) => {
+        console.error('wasmvisor: kernel error serving a syscall:', e);
+        p.respond(EIO);
+      });
+    }
+    return n;
+  }
+
+  private async loop(): Promise<void> {
+    this.looping = true;
+    const bell = this.bell;
+    let lastYield = performance.now();
+    try {
+      while (this.procs.size > 0) {
+        const seen = Atomics.load(bell, BELL_COUNT);
+        this.serveAll();
+        const now = performance.now();
+        if (now - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+          continue;
+        }
+        if (this.spinAllowed()) {
+          let rang = false;
+          const until = now + KERNEL_SPIN_MS;
+          while (performance.now() < until) {
+            if (Atomics.load(bell, BELL_COUNT) !== seen) {
+              rang = true;
+              break;
+            }
+          }
+          if (rang) continue;
+        }
+        Atomics.store(bell, BELL_SLEEPING, 1);
+        const w = Atomics.waitAsync(bell, BELL_COUNT, seen);
+        if (w.async) await w.value;
+        Atomics.store(bell, BELL_SLEEPING, 0);
+        lastYield = performance.now();
+      }
+    } finally {
+      this.looping = false;
+    }
+  }
+
+  shutdown(): void {
+    this.closed = true;
+    for (const w of this.warm.splice(0)) w.terminate();
+    for (const p of [...this.procs]) p.kill();
+  }
+}

@@ -1,0 +1,54 @@
+// Helpers shared by the syscall handlers: fd lookup with rights checks, the dirfd of a path
+// call, and turning exceptions into errnos.
+import { Errno, Filetype, Fstflags, Rights } from './abi.js';
+import { nowNs } from '../../vfs/inode.js';
+import { fail, SysError } from '../../kernel/errors.js';
+import type { FdEntry } from '../../kernel/fd_table.js';
+import type { Task } from '../../kernel/task.js';
+import type { SyscallArgs } from '../../platform/platform.js';
+
+export type Handler = (t: Task, a: SyscallArgs) => number | Promise<number>;
+
+/** The fd's entry, with `right` required. Read/write a fd was never opened for is EBADF (as in
+ * Linux); a right dropped with fd_fdstat_set_rights (or never granted) is ENOTCAPABLE. */
+export function fdWith(t: Task, fd: number, right: bigint): FdEntry {
+  const e = t.fds.get(fd);
+  if ((e.rightsBase & right) !== right) {
+    if ((right === Rights.FD_READ || right === Rights.FD_WRITE) && (e.openedRights & right) === 0n) fail(Errno.BADF);
+    fail(Errno.NOTCAPABLE);
+  }
+  return e;
+}
+
+/** The directory fd a path_* call works relative to, with `right` required. */
+export function dirWith(t: Task, fd: number, right: bigint): FdEntry {
+  const e = t.fds.get(fd);
+  if (e.desc.filetype !== Filetype.DIRECTORY || !e.chain || !e.scope) fail(Errno.NOTDIR);
+  if ((e.rightsBase & right) !== right) fail(Errno.NOTCAPABLE);
+  return e;
+}
+
+/** The errno an exception stands for; anything that is not a SysError is a kernel bug (EIO). */
+export function errnoOf(e: unknown, what: string): number {
+  if (e instanceof SysError) return e.errno;
+  if (e instanceof RangeError) return Errno.FAULT; // a typed-array bound we did not pre-check
+  console.error(`wasmvisor: kernel error in ${what}:`, e);
+  return Errno.IO;
+}
+
+export function totalLength(iovs: Uint8Array[]): number {
+  let n = 0;
+  for (const v of iovs) n += v.length;
+  return n;
+}
+
+/** Decodes atim/mtim/fst_flags into the times to set (null = leave alone). */
+export function decodeTimes(atim: bigint, mtim: bigint, flags: number): [bigint | null, bigint | null] {
+  if ((flags & Fstflags.ATIM && flags & Fstflags.ATIM_NOW) || (flags & Fstflags.MTIM && flags & Fstflags.MTIM_NOW)) fail(Errno.INVAL);
+  if (flags & ~0xf) fail(Errno.INVAL);
+  const now = nowNs();
+  const at = flags & Fstflags.ATIM_NOW ? now : flags & Fstflags.ATIM ? atim : null;
+  const mt = flags & Fstflags.MTIM_NOW ? now : flags & Fstflags.MTIM ? mtim : null;
+  return [at, mt];
+}
+
