@@ -159,16 +159,16 @@ function buildMachine(flags: RunFlags, strace: (l: string) => void): { kernel: K
 
 async function run(argv: string[]): Promise<number> {
   const flags = parseRunFlags(argv);
-  let bytes: Uint8Array;
-  try {
-    bytes = fs.readFileSync(flags.program);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    process.stderr.write(`wasmvisor: ${flags.program}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
-    return ExitStatusFor.notFound;
-  }
   const { kernel, preopens } = buildMachine(flags, (l) => process.stderr.write(l + '\n'));
   try {
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(flags.program);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      process.stderr.write(`wasmvisor: ${flags.program}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+      return ExitStatusFor.notFound;
+    }
     const program = await kernel.loadProgram(bytes);
     const task = kernel.spawn({
       program, argv: [flags.program, ...flags.args], env: flags.env,
