@@ -123,6 +123,9 @@ export class KernelService implements KernelApi {
       throw new Error('run: argv must be a non-empty array of strings');
     }
     if (opts.image !== undefined) throw new Error('run: images are not supported yet (no OCI store in this kernel)');
+    if (opts.dirs !== undefined && (!Array.isArray(opts.dirs) || opts.dirs.some((d) => typeof d !== 'string' || !d.startsWith('/')))) {
+      throw new Error('run: dirs must be an array of absolute sandbox paths');
+    }
     const prog = opts.argv[0]!;
     let bytes: Uint8Array;
     try {
@@ -138,7 +141,7 @@ export class KernelService implements KernelApi {
       const program = await k.loadProgram(bytes);
       const task = k.spawn({
         program, argv: opts.argv, env, cwd: opts.cwd ?? '/', stdio: [new BufferSource(stdinBytes), out, err],
-        preopens: [{ path: '/', name: '/' }], memoryLimitBytes: opts.memoryLimit,
+        preopens: (opts.dirs ?? ['/']).map((d) => ({ path: d, name: d })), memoryLimitBytes: opts.memoryLimit,
       });
       let timer: ReturnType<typeof setTimeout> | undefined;
       if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {

@@ -12,6 +12,11 @@ export interface RunOptions {
   stdin?: Uint8Array | string;
   /** Memory limit for the process in bytes (default 1 GiB). */
   memoryLimit?: number;
+  /**
+   * Directories of the sandbox handed to the program as WASI preopens, in order from fd 3
+   * (default ["/"]: the whole sandbox file system).
+   */
+  dirs?: string[];
   /** Kill the process after this many seconds. */
   timeoutSeconds?: number;
   /** OCI image to run in (a later issue); unsupported for now. */
