@@ -20,6 +20,8 @@
   (import "wasi_snapshot_preview1" "path_open" (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "path_filestat_get" (func $path_filestat_get (param i32 i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll_oneoff (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_unlink_file" (func $path_unlink_file (param i32 i32 i32) (result i32)))
   (memory (export "memory") 1)
 
   ;; 0..16: iovec for printing; 16: nwritten; 32..64: number scratch;
@@ -33,7 +35,7 @@
   (data (i32.const 384) "fd_write buf wraps around")         ;; 25
   (data (i32.const 416) "fd_write nwritten past end")        ;; 26
   (data (i32.const 448) "fd_write iovec straddles end")      ;; 28
-  (data (i32.const 480) "fd_write huge iovs_len")            ;; 22
+  (data (i32.const 480) "fd_write iovs array past end")      ;; 28
   (data (i32.const 512) "fd_read iovs past end")             ;; 21
   (data (i32.const 544) "fd_read buf past end")              ;; 20
   (data (i32.const 576) "fd_pread buf past end")             ;; 21
@@ -51,6 +53,7 @@
   (data (i32.const 960) "poll_oneoff subscriptions past end") ;; 34
   (data (i32.const 1000) "fd_write good after faults")       ;; 26
   (data (i32.const 1040) ".")
+  (data (i32.const 1048) "efault.txt")                       ;; 10
 
   (func $print (param $ptr i32) (param $len i32)
     (i32.store (i32.const 0) (local.get $ptr))
@@ -99,9 +102,9 @@
     ;; An 8-byte iovec starting 4 bytes before the end of memory.
     (call $report (i32.const 448) (i32.const 28)
       (call $fd_write (i32.const 1) (i32.const 65532) (i32.const 1) (i32.const 16)))
-    ;; iovs_len so large that the iovec array cannot fit.
-    (call $report (i32.const 480) (i32.const 22)
-      (call $fd_write (i32.const 1) (i32.const 128) (i32.const 0x10000000) (i32.const 16)))
+    ;; 100 iovecs (800 bytes) starting 536 bytes before the end of memory.
+    (call $report (i32.const 480) (i32.const 28)
+      (call $fd_write (i32.const 1) (i32.const 65000) (i32.const 100) (i32.const 16)))
     ;; fd_read from stdin (empty) with bad iovecs / buffers.
     (call $report (i32.const 512) (i32.const 21)
       (call $fd_read (i32.const 0) (i32.const 0xFFFFFFF0) (i32.const 1) (i32.const 16)))
@@ -109,8 +112,13 @@
     (i32.store (i32.const 132) (i32.const 100))
     (call $report (i32.const 544) (i32.const 20)
       (call $fd_read (i32.const 0) (i32.const 128) (i32.const 1) (i32.const 16)))
+    ;; fd_pread from a file: path_open(3, "efault.txt", CREAT, FD_READ|FD_SEEK) -> fd at 24.
+    (drop (call $path_open (i32.const 3) (i32.const 0) (i32.const 1048) (i32.const 10) (i32.const 1)
+      (i64.const 6) (i64.const 0) (i32.const 0) (i32.const 24)))
     (call $report (i32.const 576) (i32.const 21)
-      (call $fd_pread (i32.const 3) (i32.const 128) (i32.const 1) (i64.const 0) (i32.const 16)))
+      (call $fd_pread (i32.load (i32.const 24)) (i32.const 128) (i32.const 1) (i64.const 0) (i32.const 16)))
+    (drop (call $fd_close (i32.load (i32.const 24))))
+    (drop (call $path_unlink_file (i32.const 3) (i32.const 1048) (i32.const 10)))
     ;; Out-parameters outside memory.
     (call $report (i32.const 608) (i32.const 23)
       (call $args_sizes_get (i32.const 0xFFFFFFF0) (i32.const 16)))
