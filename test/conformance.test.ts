@@ -467,10 +467,6 @@ done
       'fd_readdir on file: errno 54': 'fd_readdir on file: errno 76',
       'fd_read on directory: errno 8': 'fd_read on directory: errno 76',
     },
-    wasmvisorKnown: {
-      'fd_filestat_set_size read-only: errno 8': 'fd_filestat_set_size read-only: errno 76',
-      'fd_readdir on file: errno 54': 'fd_readdir on file: errno 76',
-    },
   },
   {
     name: 'path_ops.c: path_* and escapes from the preopen',
@@ -631,12 +627,6 @@ done
       'path_unlink_file through updir.lnk: errno 76': 'path_unlink_file through updir.lnk: ok',
       'path_open creat trunc on escaping symlink nofollow: errno 32':
         'path_open creat trunc on escaping symlink nofollow: ok',
-    },
-    wasmvisorKnown: {
-      // "../f.txt" relative to a directory fd that path_open returned (not a
-      // preopen) must not climb out of that directory (path_filestat_get
-      // already refuses it).
-      'path_open via subdir fd: errno 76': 'path_open via subdir fd: ok',
     },
   },
   {

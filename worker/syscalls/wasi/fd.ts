@@ -182,7 +182,9 @@ export const fd_prestat_dir_name: Handler = (t, a) => {
 };
 
 export const fd_readdir: Handler = (t, a) => {
-  const e = fdWith(t, a.u32(0), Rights.FD_READDIR);
+  const fdnum = a.u32(0);
+  if (t.fds.get(fdnum).desc.filetype !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+  const e = fdWith(t, fdnum, Rights.FD_READDIR);
   const buf = a.u32(1);
   const bufLen = a.u32(2);
   const cookie = a.u64(3);

@@ -94,7 +94,10 @@ export const path_open: Handler = (t, a) => {
   let entry: FdEntry;
   if (desc.filetype === Filetype.DIRECTORY) {
     const rb = base & RIGHTS_DIR_BASE;
-    entry = { desc, rightsBase: rb, rightsInheriting: inheriting & RIGHTS_DIR_INHERITING, openedRights: rb, chain, scope: dir.scope };
+    // Each directory fd is a capability of its own: walks from it never climb above it
+    // (the container root's `..` rule applies only to the root itself).
+    const scope = { floor: chain.length, clampAtFloor: false, allowAbsolute: false };
+    entry = { desc, rightsBase: rb, rightsInheriting: inheriting & RIGHTS_DIR_INHERITING, openedRights: rb, chain, scope };
   } else {
     const rb = base & (desc.filetype === Filetype.REGULAR_FILE ? RIGHTS_FILE_BASE : RIGHTS_STREAM);
     entry = { desc, rightsBase: rb, rightsInheriting: 0n, openedRights: rb };
