@@ -157,3 +157,60 @@ test('/proc and /dev are there', async () => {
   const mounts = new TextDecoder().decode(await api.fs.readFile('/proc/mounts'));
   assert.match(mounts, /proc \/proc proc/);
 });
+
+/** WAT that opens `path` under the preopen at fd 3, copies it to stdout, exits 0 (or 1 if open fails). */
+function catWat(path: string): string {
+  return `(module
+    (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_read" (func $r (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 100) "${path}")
+    (func (export "_start") (local $fd i32)
+      (if (call $open (i32.const 3) (i32.const 1) (i32.const 100) (i32.const ${path.length}) (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 12))
+        (then (call $exit (i32.const 1))))
+      (local.set $fd (i32.load (i32.const 12)))
+      (block $done (loop $l
+        (i32.store (i32.const 0) (i32.const 1024)) (i32.store (i32.const 4) (i32.const 8192))
+        (br_if $done (i32.ne (call $r (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 16)) (i32.const 0)))
+        (br_if $done (i32.eqz (i32.load (i32.const 16))))
+        (i32.store (i32.const 4) (i32.load (i32.const 16)))
+        (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 20)))
+        (br $l)))))`;
+}
+
+test('a program reads its own /proc/self/status and /proc/self/cmdline', async () => {
+  await api.fs.writeFile('/catproc.wasm', await wat(catWat('proc/self/status')));
+  const r = await api.run({ argv: ['/catproc.wasm', 'arg1'] });
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.match(r.stdout, /^Name:\tcatproc\.wasm$/m);
+  assert.match(r.stdout, /^VmPeak:\s+64 kB$/m);
+  await api.fs.writeFile('/catcmd.wasm', await wat(catWat('proc/self/cmdline')));
+  const c = await api.run({ argv: ['/catcmd.wasm', 'a b', 'c'] });
+  assert.equal(c.stdout, '/catcmd.wasm\0a b\0c\0');
+});
+
+test('/dev/null, /dev/zero and /dev/stdout work from a program', async () => {
+  await api.fs.writeFile('/catnull.wasm', await wat(catWat('dev/null')));
+  assert.deepEqual(await api.run({ argv: ['/catnull.wasm'] }).then((r) => [r.exitCode, r.stdout]), [0, '']);
+  await api.fs.writeFile('/catstdin.wasm', await wat(catWat('dev/stdin')));
+  const r = await api.run({ argv: ['/catstdin.wasm'], stdin: 'through /dev/stdin' });
+  assert.equal(r.stdout, 'through /dev/stdin');
+});
+
+test('a module that imports its memory (wasi-threads style) gets the kernel\'s shared memory', async () => {
+  const src = printWat('imported memory\n').replace('(memory (export "memory") 1)', '(import "env" "memory" (memory 1 100 shared))');
+  await api.fs.writeFile('/impmem.wasm', await wat(src));
+  const r = await api.run({ argv: ['/impmem.wasm'] });
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.equal(r.stdout, 'imported memory\n');
+});
+
+test('run rejects malformed options with a message', async () => {
+  await assert.rejects(api.run({ argv: [] }), /argv must be a non-empty array/);
+  await assert.rejects(api.run({ argv: ['/x'], dirs: ['relative'] }), /dirs must be an array of absolute/);
+  const r = await api.run({ argv: ['/hello.wasm'], dirs: ['/nope'] });
+  assert.equal(r.exitCode, 125);
+  assert.match(r.stderr, /ENOENT/);
+});
