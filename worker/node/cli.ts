@@ -3,7 +3,7 @@
 // follow wasmtime's so conformance tools written for it can drive ours.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bootMachine } from '../kernel/machine.js';
+import { bootMachine, mkdirp } from '../kernel/machine.js';
 import { KERNEL_VERSION, type Kernel, type Preopen } from '../kernel/kernel.js';
 import { ExecError, ExitStatusFor } from '../kernel/exec_error.js';
 import { SysError } from '../kernel/errors.js';
@@ -130,21 +130,16 @@ function buildMachine(flags: RunFlags, strace: (l: string) => void): { kernel: K
   // Mount shallow guest paths first so nested ones find their parents.
   for (const d of [...hostRoots].sort((a, b) => a.mountAt.split('/').length - b.mountAt.split('/').length)) {
     if (d === rootDir) continue;
-    if (!rootDir) {
-      // Create missing parents on the kernel's own tmpfs root (never on a host directory).
-      const parent = path.posix.dirname(d.mountAt);
-      if (parent !== '/') {
-        let chain = [kernel.vfs.root];
-        for (const name of parent.split('/').filter(Boolean)) {
-          const dir = chain[chain.length - 1]!;
-          let next;
-          try {
-            next = kernel.vfs.lookupChild(dir, name);
-          } catch {
-            next = dir.createDirectory(name);
-          }
-          chain = [...chain, next];
-        }
+    const parent = path.posix.dirname(d.mountAt);
+    const underHostDir = rootDir || hostRoots.some((o) => o !== d && (parent === o.mountAt || parent.startsWith(o.mountAt + '/')));
+    if (!underHostDir) {
+      // Missing parents are created on the kernel's own tmpfs root, never in a host directory.
+      mkdirp(kernel, parent);
+    } else {
+      try {
+        kernel.vfs.resolve([kernel.vfs.root], parent, kernel.vfs.rootScope);
+      } catch {
+        throw new UsageError(`--dir ${d.host}::${d.guest}: ${parent} does not exist inside the directory mounted above it`);
       }
     }
     try {
