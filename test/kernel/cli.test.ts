@@ -128,3 +128,28 @@ test('--strace logs each call with decoded arguments and result', async () => {
   assert.equal(r.stdout, 'hello world\n');
   assert.match(r.stderr, /\[1\] fd_write\(fd=1, iovs=0x[0-9a-f]+, iovs_len=1, nwritten=0x[0-9a-f]+\) = 0 SUCCESS/);
 });
+
+test('a relative guest name is a preopen of its own: "." and "/" together, relative paths go to "."', async () => {
+  const rootHost = join(dir, 'r-root');
+  const dotHost = join(dir, 'r-dot');
+  mkdirSync(rootHost);
+  mkdirSync(dotHost);
+  writeFileSync(join(rootHost, 'where.txt'), 'root\n');
+  writeFileSync(join(dotHost, 'where.txt'), 'dot\n');
+  writeFileSync(join(dir, 'catwhere.wasm'), await wat(`(module
+    (import "wasi_snapshot_preview1" "path_open" (func $open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_read" (func $r (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+    (memory (export "memory") 1)
+    (data (i32.const 100) "where.txt")
+    (func $cat (param $dirfd i32)
+      (drop (call $open (local.get $dirfd) (i32.const 0) (i32.const 100) (i32.const 9) (i32.const 0) (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 12)))
+      (i32.store (i32.const 0) (i32.const 1024)) (i32.store (i32.const 4) (i32.const 100))
+      (drop (call $r (i32.load (i32.const 12)) (i32.const 0) (i32.const 1) (i32.const 16)))
+      (i32.store (i32.const 4) (i32.load (i32.const 16)))
+      (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16))))
+    (func (export "_start") (call $cat (i32.const 3)) (call $cat (i32.const 4))))`));
+  const r = await cli(['run', '--dir', `${rootHost}::/`, '--dir', `${dotHost}::.`, join(dir, 'catwhere.wasm')]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'root\ndot\n');
+});

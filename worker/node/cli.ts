@@ -108,7 +108,7 @@ function normalizeGuest(guest: string): string {
 
 /** Builds the kernel for a run: hostfs mounts for the --dirs, devfs and procfs. */
 function buildMachine(flags: RunFlags, strace: (l: string) => void): { kernel: Kernel; preopens: Preopen[] } {
-  const hostRoots = flags.dirs.map((d) => {
+  const hostRoots = flags.dirs.map((d, i) => {
     let st: fs.Stats;
     try {
       st = fs.statSync(d.host);
@@ -116,7 +116,10 @@ function buildMachine(flags: RunFlags, strace: (l: string) => void): { kernel: K
       throw new UsageError(`--dir ${d.host}: no such directory`);
     }
     if (!st.isDirectory()) throw new UsageError(`--dir ${d.host}: not a directory`);
-    return { ...d, mountAt: normalizeGuest(d.guest) };
+    // A relative guest name ("." or "data") is a preopen with that name, not a place in the
+    // namespace: mount it out of the way so it cannot collide with an absolute one.
+    const mountAt = d.guest.startsWith('/') ? normalizeGuest(d.guest) : `/.wasmvisor-preopen-${i}`;
+    return { ...d, mountAt };
   });
   const seen = new Set<string>();
   for (const d of hostRoots) {
@@ -143,7 +146,7 @@ function buildMachine(flags: RunFlags, strace: (l: string) => void): { kernel: K
       }
     }
     try {
-      kernel.vfs.mount(d.mountAt, new Hostfs(d.host), d.host);
+      kernel.vfs.mount(d.mountAt, new Hostfs(d.host), d.host, undefined, !d.guest.startsWith('/'));
     } catch (e) {
       throw new UsageError(`--dir ${d.host}::${d.guest}: cannot mount (${e instanceof Error ? e.message : String(e)})`);
     }

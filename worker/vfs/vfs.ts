@@ -30,6 +30,8 @@ export class Mount {
     readonly target: string,
     readonly source: string,
     readonly options: string,
+    /** Not listed in its parent directory (a preopen that has a name but no place). */
+    readonly hidden = false,
   ) {}
 }
 
@@ -81,7 +83,7 @@ export class VirtualFilesystem {
    * Mounts fs at the absolute path target. The parent of target must exist; target itself
    * need not (the mount then appears as a directory in its parent's listing).
    */
-  mount(target: string, fs: Filesystem, source = 'none', options?: string): Mount {
+  mount(target: string, fs: Filesystem, source = 'none', options?: string, hidden = false): Mount {
     const opts = options ?? (fs.readonly ? 'ro' : 'rw');
     const norm = '/' + target.split('/').filter((p) => p !== '' && p !== '.').join('/');
     if (norm === '/') {
@@ -93,7 +95,7 @@ export class VirtualFilesystem {
     const { parent, name } = this.parentOf([this.root], norm, this.rootScope);
     const key = inodeKey(parent[parent.length - 1]!) + '/' + name;
     if (this.mountsByKey.has(key)) fail(Errno.BUSY, `${norm} is already a mount point`);
-    const m = new Mount(fs, norm, source, opts);
+    const m = new Mount(fs, norm, source, opts, hidden);
     this.mountsByKey.set(key, m);
     this.mountList.push(m);
     return m;
@@ -110,7 +112,7 @@ export class VirtualFilesystem {
     if (this.mountsByKey.size === 0) return [];
     const prefix = inodeKey(dir) + '/';
     const out: string[] = [];
-    for (const key of this.mountsByKey.keys()) if (key.startsWith(prefix)) out.push(key.slice(prefix.length));
+    for (const [key, m] of this.mountsByKey) if (key.startsWith(prefix) && !m.hidden) out.push(key.slice(prefix.length));
     return out;
   }
 
