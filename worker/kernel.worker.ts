@@ -6,9 +6,10 @@
 // the boot error) instead of leaving the caller waiting forever.
 import * as Comlink from 'comlink';
 import { bootKernel } from './api/api.js';
-import type { KernelApi, RunOptions, RunResult } from './api/types.js';
+import { loadBaseImage } from './api/base_image.browser.js';
+import type { KernelApi, KernelStatus, RunOptions, RunResult } from './api/types.js';
 
-const booted: Promise<KernelApi> = Promise.resolve().then(() => bootKernel());
+const booted: Promise<KernelApi> = Promise.resolve().then(() => bootKernel({ baseImage: loadBaseImage }));
 // The rejection is delivered through every call below; keep it from being reported as unhandled.
 booted.catch(() => {});
 
@@ -28,6 +29,24 @@ const api: KernelApi = {
   },
   async run(opts: RunOptions): Promise<RunResult> {
     return (await booted).run(opts);
+  },
+  async status(): Promise<KernelStatus> {
+    return (await booted).status();
+  },
+  console: {
+    async attach(cols: number, rows: number, onOutput: (chunk: Uint8Array) => void): Promise<void> {
+      // Each batch is a fresh buffer of the terminal's: transfer it rather than copy it.
+      return (await booted).console.attach(cols, rows, (chunk) => onOutput(Comlink.transfer(chunk, [chunk.buffer])));
+    },
+    async input(data: string | Uint8Array): Promise<void> {
+      return (await booted).console.input(data);
+    },
+    async resize(cols: number, rows: number): Promise<void> {
+      return (await booted).console.resize(cols, rows);
+    },
+    async ack(bytes: number): Promise<void> {
+      return (await booted).console.ack(bytes);
+    },
   },
   fs: {
     async writeFile(path: string, data: Uint8Array | string): Promise<void> {

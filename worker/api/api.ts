@@ -1,7 +1,8 @@
 // The kernel api: the verbs the main thread (and embedders, through it) may call. Runs a
 // program to completion with its output collected, and moves files in and out of the
 // sandbox's file system. Everything that crosses is plain data.
-import type { FsApi, KernelApi, RunOptions, RunResult } from './types.js';
+import type { ConsoleApi, FsApi, KernelApi, KernelStatus, RunOptions, RunResult } from './types.js';
+import { ConsoleService } from './console.js';
 import { KERNEL_VERSION, type Kernel } from '../kernel/kernel.js';
 import { bootMachine, mkdirp } from '../kernel/machine.js';
 import { ExecError } from '../kernel/exec_error.js';
@@ -55,11 +56,16 @@ function readAll(inode: Inode): Uint8Array {
   }
 }
 
+/** The environment of the console's login shell. */
+const LOGIN_ENV = ['PATH=/bin', 'HOME=/root', 'USER=root', 'TERM=xterm-256color', 'LANG=C.UTF-8'];
+
 export class KernelService implements KernelApi {
   readonly fs: FsApi;
+  readonly console: ConsoleApi;
 
   constructor(readonly kernel: Kernel) {
     const k = kernel;
+    this.console = new ConsoleService(kernel, () => LOGIN_ENV);
     this.fs = {
       writeFile: async (path, data) => {
         const bytes = typeof data === 'string' ? encoder.encode(data) : data;
@@ -117,6 +123,18 @@ export class KernelService implements KernelApi {
     return KERNEL_VERSION;
   }
 
+  async status(): Promise<KernelStatus> {
+    const live = [...this.kernel.tasks.values()].filter((t) => t.alive);
+    let storage = 0;
+    for (const m of this.kernel.vfs.mounts()) storage += m.fs.usage?.().used ?? 0;
+    return {
+      version: KERNEL_VERSION,
+      tasks: live.length,
+      memoryBytes: live.reduce((n, t) => n + t.memoryBytes(), 0),
+      storageBytes: storage,
+    };
+  }
+
   async run(opts: RunOptions): Promise<RunResult> {
     const k = this.kernel;
     if (!opts || !Array.isArray(opts.argv) || opts.argv.length === 0 || opts.argv.some((a) => typeof a !== 'string')) {
@@ -160,8 +178,18 @@ export class KernelService implements KernelApi {
   }
 }
 
+/** The programs of the base image, by name (mounted at /bin). */
+export type BaseImage = Map<string, Uint8Array>;
+
 /** Boots a kernel with the standard machine layout and returns its api. */
-export async function bootKernel(opts: { platform?: Platform } = {}): Promise<KernelApi> {
+export async function bootKernel(opts: { platform?: Platform; baseImage?: () => Promise<BaseImage> } = {}): Promise<KernelService> {
   const platform = opts.platform ?? new WasmPlatform(new BrowserWorkerHost());
-  return new KernelService(bootMachine({ platform }));
+  const kernel = bootMachine({ platform });
+  const service = new KernelService(kernel);
+  await service.fs.mkdir('/root');
+  await service.fs.mkdir('/bin');
+  if (opts.baseImage) {
+    for (const [name, bytes] of await opts.baseImage()) await service.fs.writeFile(`/bin/${name}`, bytes);
+  }
+  return service;
 }

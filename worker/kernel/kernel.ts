@@ -5,6 +5,8 @@ import { Errno, Filetype, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_FILE_BA
 import { ExecError, ExitStatusFor } from './exec_error.js';
 import { Task, type ExitStatus } from './task.js';
 import { SysError } from './errors.js';
+import { signalName } from './signals.js';
+export { signalName };
 import type { Platform } from '../platform/platform.js';
 import type { FileDescription } from '../vfs/file_description.js';
 import type { Filesystem } from '../vfs/filesystem.js';
@@ -42,6 +44,8 @@ export interface SpawnSpec {
   preopens: Preopen[];
   memoryLimitBytes?: number;
   ppid?: number;
+  /** Process group (default: a new group led by the task). */
+  pgid?: number;
   /** Log every call (and serve even the vDSO calls in the kernel so they are seen). */
   strace?: boolean;
 }
@@ -129,30 +133,7 @@ export class Kernel {
       }
       memory = new WebAssembly.Memory({ initial: plan.initialPages, maximum: Math.min(plan.maximumPages, limitPages), shared: true });
     }
-    const root = [this.vfs.root];
-    const cwdPath = spec.cwd ?? '/';
-    const cwdChain = this.vfs.resolve(root, cwdPath, this.vfs.rootScope);
-    const pid = this.nextPid++;
-    const task = new Task(pid, spec.ppid ?? 0, spec.argv, spec.env, { path: cwdPath, chain: cwdChain, scope: this.vfs.rootScope },
-      memory, limitPages * PAGE);
-    task.kernel = this;
-    spec.stdio.forEach((desc, fd) => {
-      const rights = rightsFor(desc.filetype);
-      task.fds.install({ desc, rightsBase: rights.base, rightsInheriting: rights.inheriting, openedRights: rights.base }, fd);
-    });
-    for (const p of spec.preopens) {
-      const scope: WalkScope = p.path === '/' ? this.vfs.rootScope : { floor: 0, clampAtFloor: false, allowAbsolute: false };
-      const chain = this.vfs.resolve(root, p.path, this.vfs.rootScope);
-      const inode = chain[chain.length - 1]!;
-      if (inode.type !== Filetype.DIRECTORY) throw new SysError(Errno.NOTDIR, `preopen ${p.path} is not a directory`);
-      if (p.path !== '/') scope.floor = chain.length;
-      const desc = inode.open({ read: true, write: false });
-      task.fds.install({
-        desc, rightsBase: RIGHTS_DIR_BASE, rightsInheriting: RIGHTS_DIR_INHERITING, openedRights: RIGHTS_DIR_BASE,
-        chain, scope, preopenName: p.name,
-      });
-    }
-    this.tasks.set(pid, task);
+    const task = this.createTask(spec, memory, limitPages * PAGE);
     const strace = spec.strace ?? false;
     task.handle = this.platform.start(
       {
@@ -168,19 +149,80 @@ export class Kernel {
         },
       },
     );
+    return task;
+  }
+
+  /**
+   * Starts a task whose program is kernel code (the shell): it has an fd table, cwd and
+   * environment like any task, no linear memory, and `main` as its body. Killing it ends it
+   * (main sees `task.alive` turn false); main's result is its exit status.
+   */
+  spawnKernelTask(spec: Omit<SpawnSpec, 'program' | 'memoryLimitBytes' | 'strace'>, main: (task: Task) => Promise<number>): Task {
+    const task = this.createTask(spec, null, 0);
+    task.handle = { kill: () => {} };
+    main(task).then(
+      (code) => task.exit({ code }),
+      (e) => {
+        console.error(`wasmvisor: kernel task ${spec.argv[0]} failed:`, e);
+        task.exit({ code: 125, reason: `internal error: ${e instanceof Error ? e.message : String(e)}` });
+      },
+    );
+    return task;
+  }
+
+  /** The task table entry, fds and preopens of a new task; on any failure nothing is left behind. */
+  private createTask(spec: Omit<SpawnSpec, 'program'>, memory: WebAssembly.Memory | null, limitBytes: number): Task {
+    const root = [this.vfs.root];
+    const cwdPath = spec.cwd ?? '/';
+    const cwdChain = this.vfs.resolve(root, cwdPath, this.vfs.rootScope);
+    if (cwdChain[cwdChain.length - 1]!.type !== Filetype.DIRECTORY) throw new SysError(Errno.NOTDIR, `cwd ${cwdPath} is not a directory`);
+    const pid = this.nextPid++;
+    const task = new Task(pid, spec.ppid ?? 0, spec.argv, spec.env, { path: cwdPath, chain: cwdChain, scope: this.vfs.rootScope },
+      memory, limitBytes);
+    task.kernel = this;
+    task.pgid = spec.pgid ?? pid;
+    try {
+      spec.stdio.forEach((desc, fd) => {
+        const rights = rightsFor(desc.filetype);
+        task.fds.install({ desc, rightsBase: rights.base, rightsInheriting: rights.inheriting, openedRights: rights.base }, fd);
+      });
+      for (const p of spec.preopens) {
+        const chain = this.vfs.resolve(root, p.path, this.vfs.rootScope);
+        const inode = chain[chain.length - 1]!;
+        if (inode.type !== Filetype.DIRECTORY) throw new SysError(Errno.NOTDIR, `preopen ${p.path} is not a directory`);
+        const scope: WalkScope = chain.length === 1 ? this.vfs.rootScope : { floor: chain.length, clampAtFloor: false, allowAbsolute: false };
+        const desc = inode.open({ read: true, write: false });
+        task.fds.install({
+          desc, rightsBase: RIGHTS_DIR_BASE, rightsInheriting: RIGHTS_DIR_INHERITING, openedRights: RIGHTS_DIR_BASE,
+          chain, scope, preopenName: p.name,
+        });
+      }
+    } catch (e) {
+      task.fds.closeAll();
+      throw e;
+    }
+    this.tasks.set(pid, task);
     task.whenExited(() => {
-      // Reap at once: nothing waits for zombies yet (the shell will).
+      // Reap at once: the status lives on in the Task object for whoever waits on it.
       setTimeout(() => this.tasks.delete(pid), 0);
     });
     return task;
+  }
+
+  /** Sends sig to every live task in process group pgid. */
+  signalGroup(pgid: number, sig: number): number {
+    let n = 0;
+    for (const t of [...this.tasks.values()]) {
+      if (t.pgid === pgid && t.alive && t.handleSignal(sig)) n++;
+    }
+    return n;
   }
 
   /** Sends a signal: every signal a WASI program can get ends it with 128+n. */
   kill(pid: number, signal: number, reason?: string): boolean {
     const t = this.tasks.get(pid);
     if (!t || !t.alive) return false;
-    t.exit({ code: 128 + signal, signal, reason: reason ?? `killed by ${signalName(signal)}` });
-    return true;
+    return t.handleSignal(signal, reason);
   }
 
   /** Counts a call the kernel answered as unsupported. */
@@ -201,14 +243,6 @@ export function rightsFor(filetype: Filetype): { base: bigint; inheriting: bigin
     case Filetype.DIRECTORY: return { base: RIGHTS_DIR_BASE, inheriting: RIGHTS_DIR_INHERITING };
     default: return { base: RIGHTS_STREAM, inheriting: 0n };
   }
-}
-
-const SIGNAL_NAMES = ['', 'SIGHUP', 'SIGINT', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGKILL',
-  'SIGUSR1', 'SIGSEGV', 'SIGUSR2', 'SIGPIPE', 'SIGALRM', 'SIGTERM', 'SIGCHLD', 'SIGCONT', 'SIGSTOP', 'SIGTSTP',
-  'SIGTTIN', 'SIGTTOU', 'SIGURG', 'SIGXCPU', 'SIGXFSZ', 'SIGVTALRM', 'SIGPROF', 'SIGWINCH', 'SIGPOLL', 'SIGPWR', 'SIGSYS'];
-
-export function signalName(n: number): string {
-  return SIGNAL_NAMES[n] ?? `signal ${n}`;
 }
 
 export type { ExitStatus };

@@ -8,6 +8,7 @@ import type { Chain, WalkScope } from '../vfs/vfs.js';
 import type { Layout } from '../syscalls/wasi/layout.js';
 import { PREVIEW1 } from '../syscalls/wasi/layout.js';
 import type { Kernel } from './kernel.js';
+import { signalName } from './signals.js';
 
 export type TaskState = 'running' | 'sleeping' | 'zombie';
 
@@ -36,6 +37,13 @@ export class Task implements SyscallContext {
   state: TaskState = 'running';
   status: ExitStatus | null = null;
   handle: ProcessHandle | null = null;
+  /** Process group (the terminal's foreground job is a group). */
+  pgid = 0;
+  /**
+   * Kernel tasks (the shell) catch signals instead of dying: this handler gets them.
+   * Returns true if the signal was delivered.
+   */
+  signalHandler: ((sig: number) => void) | null = null;
   /** Blocking syscalls in flight (used for the sleeping state). */
   blocked = 0;
   readonly startedAt = performance.now();
@@ -73,6 +81,22 @@ export class Task implements SyscallContext {
   whenExited(cb: (t: Task) => void): void {
     if (this.status) cb(this);
     else this.onExit.push(cb);
+  }
+
+  /**
+   * Delivers a signal. A WASI program has no handlers: every signal that is not ignored by
+   * default ends it with 128+n. A kernel task with a handler gets the signal instead.
+   */
+  handleSignal(sig: number, reason?: string): boolean {
+    if (!this.alive) return false;
+    if (sig === 0) return true;
+    if (this.signalHandler && sig !== 9 /* SIGKILL cannot be caught */) {
+      this.signalHandler(sig);
+      return true;
+    }
+    if (sig === 17 /* CHLD */ || sig === 18 /* CONT */ || sig === 23 /* URG */ || sig === 28 /* WINCH */) return true;
+    this.exit({ code: 128 + sig, signal: sig, reason: reason ?? `killed by ${signalName(sig)}` });
+    return true;
   }
 
   /** Ends the task: stops its program, closes its fds, records and publishes the status. */
