@@ -70,3 +70,55 @@ export function printWat(text: string, code = 0): string {
       (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16)))
       (call $exit (i32.const ${code}))))`;
 }
+
+/** WAT of `cat`: copies stdin to stdout until end of file. */
+export const CAT_WAT = `(module
+  (import "wasi_snapshot_preview1" "fd_read" (func $r (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start")
+    (block $done (loop $l
+      (i32.store (i32.const 0) (i32.const 1024)) (i32.store (i32.const 4) (i32.const 32768))
+      (br_if $done (i32.ne (call $r (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 8)) (i32.const 0)))
+      (br_if $done (i32.eqz (i32.load (i32.const 8))))
+      (i32.store (i32.const 4) (i32.load (i32.const 8)))
+      (br_if $done (i32.ne (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 12)) (i32.const 0)))
+      (br $l)))))`;
+
+/** Drives the console of a kernel: type keys, wait for the screen (ANSI stripped) to match. */
+export class ConsoleDriver {
+  text = '';
+  constructor(private readonly api: import('../worker/api/api.js').KernelService) {}
+
+  async attach(cols = 80, rows = 24): Promise<void> {
+    await this.api.console.attach(cols, rows, (chunk) => {
+      this.text += new TextDecoder().decode(chunk).replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r/g, '');
+      void this.api.console.ack(chunk.length);
+    });
+  }
+
+  async type(s: string): Promise<void> {
+    await this.api.console.input(s);
+  }
+
+  /** Waits until the output written after `from` matches re; returns the match. */
+  async waitFor(re: RegExp, from = 0, timeoutMs = 10000): Promise<RegExpMatchArray> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const m = this.text.slice(from).match(re);
+      if (m) return m;
+      if (Date.now() > until) throw new Error(`timed out waiting for ${re}; screen:\n${this.text.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** Types a command line and waits for the next prompt; returns what it printed. */
+  async run(line: string, timeoutMs = 10000): Promise<string> {
+    const from = this.text.length;
+    await this.type(line + '\r');
+    const m = await this.waitFor(/\n([^\n]*)root@wasmvisor:[^\n]*\$ $/, from, timeoutMs);
+    const out = this.text.slice(from, from + m.index! + 1 + m[1]!.length);
+    // Drop the echoed command line.
+    return out.slice(out.indexOf('\n') + 1);
+  }
+}

@@ -38,6 +38,13 @@ export class LineEditor {
     private readonly complete: Completer,
   ) {}
 
+  /** Input read but not used by the last line (typed ahead): the caller gives it back. */
+  takePending(): string {
+    const p = this.pending;
+    this.pending = '';
+    return p;
+  }
+
   /** Reads one line. Returns null at end of input, INTERRUPTED on Ctrl-C. */
   async readLine(prompt: string): Promise<string | typeof INTERRUPTED | null> {
     let line = '';

@@ -176,12 +176,14 @@ export class Shell {
       await this.reportJobs();
       pty.foregroundPgid = this.task.pgid;
       const saved = { ...pty.ld.termios };
-      pty.ld.termios = { ...saved, icanon: false, echo: false, isig: false };
+      pty.ld.setTermios({ ...saved, icanon: false, echo: false, isig: false });
       let line: string | typeof INTERRUPTED | null;
       try {
         line = await editor.readLine(this.prompt());
       } finally {
-        pty.ld.termios = saved;
+        // Typed-ahead input goes back to the terminal, to be read under the restored mode.
+        pty.ld.unread(encoder.encode(editor.takePending()));
+        pty.ld.setTermios(saved);
       }
       if (line === null) {
         await this.print('exit\n');

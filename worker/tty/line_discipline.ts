@@ -63,13 +63,13 @@ export class LineDiscipline {
     return this.queuedBytes;
   }
 
-  /** Characters typed at the terminal. */
-  input(data: Uint8Array): void {
+  /** Characters typed at the terminal (mapCr: apply icrnl; false when replaying raw input). */
+  input(data: Uint8Array, mapCr = true): void {
     const t = this.termios;
     const before = this.queue.length;
     for (let i = 0; i < data.length; i++) {
       let c = data[i]!;
-      if (t.icrnl && c === CR) c = NL;
+      if (t.icrnl && mapCr && c === CR) c = NL;
       if (t.isig && (c === CTRL_C || c === CTRL_BACKSLASH)) {
         this.line = [];
         if (t.echo) this.hooks.echo(encoder.encode(c === CTRL_C ? '^C\r\n' : '^\\\r\n'));
@@ -150,6 +150,30 @@ export class LineDiscipline {
       out[j++] = c;
     }
     return out;
+  }
+
+  /**
+   * Changes the mode. Input typed ahead in raw mode and not read yet is processed again under
+   * the new settings (so a line typed while the shell was still editing in raw mode reaches the
+   * next program as a canonical line, with its Ctrl-D still meaning end of file).
+   */
+  setTermios(t: Termios): void {
+    const wasRaw = !this.termios.icanon;
+    this.termios = { ...t };
+    if (wasRaw && t.icanon && this.queue.length > 0) {
+      const pending = this.queue.filter((c): c is Uint8Array => c !== null);
+      this.queue = [];
+      this.queuedBytes = 0;
+      for (const c of pending) this.input(c, false);
+    }
+  }
+
+  /** Puts bytes back in front of the input (a reader took more than it used). */
+  unread(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.queue.unshift(bytes);
+    this.queuedBytes += bytes.length;
+    this.hooks.readable();
   }
 
   /** Drops pending input (a signal flushes the queue, as Linux does without NOFLSH). */
