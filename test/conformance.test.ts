@@ -3,7 +3,8 @@
 //   (1) the reference, Node's built-in node:wasi (test/reference.ts), and
 //   (2) wasmvisor: `node bin/wasmvisor.js run --dir SANDBOX::/sandbox
 //       --env K=V ... -- PROGRAM.wasm ARGS...`,
-// and their output must match the table below line for line.
+// and their output must match the case table, test/conformance_cases.ts
+// (shared with the Chromium run, e2e/conformance.spec.ts), line for line.
 //
 // The expected text is what a spec-correct runtime prints: that is what
 // wasmvisor must print. Where node:wasi (Node 20, uvwasi) deliberately or
@@ -74,6 +75,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import {
+  applyDiffs, CASES, checkAfter, DEFAULT_TIMEOUT_MS, outputLines, SANDBOX, type Case, type FilesView, type RunResult,
+} from './conformance_cases.js';
 import { runReference } from './reference.js';
 
 /** The repo root: this file runs as dist/test/conformance.test.js. */
@@ -87,735 +91,23 @@ const ROOT = findRoot();
 const BUILD = join(ROOT, 'test', 'programs', 'build');
 const CLI = join(ROOT, 'bin', 'wasmvisor.js');
 
-interface RunResult {
-  exitCode: number;
-  stdout: string;
-  stderr: string;
-  timedOut?: boolean;
-}
-
-interface Case {
-  /** Test title. */
-  name: string;
-  /** test/programs/build/PROGRAM.wasm */
-  program: string;
-  args?: string[];
-  env?: Record<string, string>;
-  stdin?: string;
-  expectedExit: number;
-  /** The complete stdout, as lines (a final newline is implied). */
-  expected?: string[];
-  expectedStderr?: string;
-  /** Extra checks on the result (both runtimes). */
-  check?: (r: RunResult) => void;
-  /** Expected line -> what node:wasi prints instead (null: nothing; "\n"
-   *  joins several lines). Applies to every occurrence of the line. */
-  referenceDiffs?: Record<string, string | null>;
-  /** Known wasmvisor deviations, in the same form as referenceDiffs: the
-   *  wasmvisor run must print exactly `expected` with these applied (so any
-   *  other change fails), and a TODO subtest asserts the spec-expected text
-   *  (reported by node --test, but not failing the run) until fixed. */
-  wasmvisorKnown?: Record<string, string | null>;
-  /** node:wasi's exit code when it differs from expectedExit. */
-  referenceExit?: number;
-  /** Do not run under node:wasi, for this reason. */
-  referenceSkip?: string;
-  /** The program never ends: expect it to be killed after timeoutMs. */
-  expectTimeout?: boolean;
-  timeoutMs?: number;
-  /** Prepare the sandbox; `base` is its parent (outside the sandbox). */
-  setup?: (sandbox: string, base: string) => void;
-  /** Host-side invariants after the run: returns the violations found. */
-  after?: (sandbox: string, base: string) => string[];
-  /** The violations node:wasi is known to cause (documented, asserted). */
-  referenceAfter?: string[];
-}
-
-const EFAULT_LINE = (label: string): Record<string, string> => ({
-  [`${label}: errno 21`]: `${label}: errno 61`,
-});
-
-function efaultDiffs(...labels: string[]): Record<string, string> {
-  return Object.assign({}, ...labels.map(EFAULT_LINE)) as Record<string, string>;
-}
-
-const lines = (s: string): string[] => s.split('\n').slice(0, -1);
-
-// The sandbox layout for path_ops: symlinks made on the host that lead out
-// of the sandbox (the program checks that following them is refused).
-const SECRET = 'secret\n';
-function escapeSetup(sandbox: string, base: string): void {
-  writeFileSync(join(base, 'secret.txt'), SECRET);
-  symlinkSync('../secret.txt', join(sandbox, 'secret_rel.lnk'));
-  symlinkSync(join(base, 'secret.txt'), join(sandbox, 'secret_abs.lnk'));
-  symlinkSync('..', join(sandbox, 'updir.lnk'));
-}
-function escapeAfter(sandbox: string, base: string): string[] {
-  const v: string[] = [];
-  const secretPath = join(base, 'secret.txt');
-  if (!existsSync(secretPath)) v.push('secret.txt outside the sandbox was deleted');
-  else if (readFileSync(secretPath, 'utf8') !== SECRET) v.push('secret.txt outside the sandbox was modified');
-  if (existsSync(join(base, 'escape'))) v.push('a directory was created outside the sandbox');
-  const left = readdirSync(sandbox).sort();
-  const want = ['secret_abs.lnk', 'secret_rel.lnk', 'updir.lnk'];
-  if (JSON.stringify(left) !== JSON.stringify(want)) v.push(`sandbox left with: ${left.join(' ')}`);
-  return v;
-}
-/** The program removed everything it created. */
-function cleanAfter(sandbox: string): string[] {
-  const left = readdirSync(sandbox);
-  return left.length === 0 ? [] : [`sandbox left with: ${left.sort().join(' ')}`];
-}
-
-const CASES: Case[] = [
-  {
-    name: 'hello.wat: fd_write to stdout, return from _start',
-    program: 'hello',
-    expectedExit: 0,
-    expected: ['hello world'],
-  },
-  {
-    name: 'exit3.wat: proc_exit(3)',
-    program: 'exit3',
-    expectedExit: 3,
-    expected: [],
-  },
-  {
-    name: 'spin.wat: an infinite loop runs until killed',
-    program: 'spin',
-    expectedExit: -1,
-    expectTimeout: true,
-    timeoutMs: 1500,
-    expected: [],
-  },
-  {
-    name: 'proc.c: proc_exit(0)',
-    program: 'proc',
-    args: ['0'],
-    expectedExit: 0,
-    expected: ['sched_yield: ok', 'exiting with 0'],
-  },
-  {
-    name: 'proc.c: proc_exit(7)',
-    program: 'proc',
-    args: ['7'],
-    expectedExit: 7,
-    expected: ['sched_yield: ok', 'exiting with 7'],
-  },
-  {
-    name: 'raise.c: proc_raise(SIGTERM) ends the process with 128+15',
-    program: 'raise',
-    expectedExit: 143,
-    expected: ['raising 15'],
-  },
-  {
-    name: 'args_env.c: args_*, environ_*',
-    program: 'args_env',
-    args: ['alpha', 'two words', 'ünï', ''],
-    env: { WV_A: '1', WV_EMPTY: '', WV_EQ: 'a=b' },
-    expectedExit: 0,
-    expected: lines(`args_sizes_get: ok
-argc: 5
-args_get: ok
-args sizes consistent: yes
-argv0 nonempty: yes
-arg 1: [alpha]
-arg 2: [two words]
-arg 3: [ünï]
-arg 4: []
-environ_sizes_get: ok
-environ_get: ok
-environ sizes consistent: yes
-WV_ variables: 3
-env: [WV_A=1]
-env: [WV_EMPTY=]
-env: [WV_EQ=a=b]
-getenv WV_A: 1
-getenv WV_MISSING: (null)
-args_sizes_get bad argc ptr: errno 21
-args_sizes_get bad size ptr: errno 21
-args_get bad argv ptr: errno 21
-args_get bad buf ptr: errno 21
-environ_sizes_get bad ptr: errno 21
-environ_get bad environ ptr: errno 21
-environ_get bad buf ptr: errno 21
-done
-`),
-    referenceDiffs: efaultDiffs('args_sizes_get bad argc ptr', 'args_sizes_get bad size ptr',
-      'args_get bad argv ptr', 'args_get bad buf ptr', 'environ_sizes_get bad ptr',
-      'environ_get bad environ ptr', 'environ_get bad buf ptr'),
-  },
-  {
-    name: 'clock_random.c: clock_res_get, clock_time_get, random_get, sched_yield',
-    program: 'clock_random',
-    expectedExit: 0,
-    expected: lines(`clock_res_get realtime: ok in (0, 1s]
-clock_time_get realtime: ok nonzero
-clock_res_get monotonic: ok in (0, 1s]
-clock_time_get monotonic: ok nonzero
-clock_res_get process_cputime: ok in (0, 1s]
-clock_time_get process_cputime: ok nonzero
-clock_res_get thread_cputime: ok in (0, 1s]
-clock_time_get thread_cputime: ok nonzero
-clock_time_get realtime plausible: ok yes
-clock_time_get monotonic: monotonic ok
-process_cputime advances: yes
-clock_res_get invalid id: errno 28
-clock_time_get invalid id: errno 28
-clock_res_get bad ptr: errno 21
-clock_time_get bad ptr: errno 21
-random_get 4096: ok nonzero
-random_get again: ok differs
-random_get 16 in place: ok bounded
-random_get 0: ok
-random_get bad ptr: errno 21
-random_get past end: errno 21
-sched_yield: ok
-done
-`),
-    referenceDiffs: efaultDiffs('clock_res_get bad ptr', 'clock_time_get bad ptr', 'random_get bad ptr',
-      'random_get past end'),
-  },
-  {
-    name: 'stdio.c: stdin pipe, stdout, stderr',
-    program: 'stdio',
-    stdin: 'line one\nline two\n',
-    expectedExit: 0,
-    expected: lines(`stdin bytes: 18
-stdin: [line one]
-stdin: [line two]
-fd_read stdin at eof: ok 0
-fd_seek stdin: errno 70
-fd_tell stdin: errno 70
-fd_fdstat_get 0: ok
-fd_fdstat_get 1: ok
-fd_fdstat_get 2: ok
-stdin read right: yes
-stdout write right: yes
-poll_oneoff stdin: ok 1 event(s), userdata 42 type 1 error 0
-fd_write stderr: ok 10
-raw stdout line
-fd_write stdout raw: ok 16
-done
-`),
-    expectedStderr: 'to stderr\n',
-    referenceDiffs: {
-      'fd_seek stdin: errno 70': 'fd_seek stdin: errno 76',
-      'fd_tell stdin: errno 70': 'fd_tell stdin: errno 76',
-    },
-  },
-  {
-    name: 'fd_ops.c: fd_* on files and directories, rights, renumber, readdir',
-    program: 'fd_ops',
-    expectedExit: 0,
-    after: (sandbox) => cleanAfter(sandbox),
-    expected: lines(`preopen /sandbox fd: 3
-fd_prestat_get name_len: ok 8
-fd_prestat_get tag: 0
-fd_prestat_dir_name: ok /sandbox
-fd_prestat_get stdout: errno 8
-fd_prestat_get bad fd: errno 8
-fd_prestat_dir_name bad fd: errno 8
-fd_prestat_get bad ptr: errno 21
-fd_prestat_dir_name bad ptr: errno 21
-fd_fdstat_get preopen: ok dir
-path_create_directory fdops: ok
-fd_write 3 iovecs: ok 12
-fd_tell after write: ok 12
-fd_seek set 0: ok 0
-fd_read 2 iovecs: ok 8 [hello| wo]
-fd_seek cur -2: ok 6
-fd_read rest bytes: ok 6
-fd_read rest: [world]
-fd_read at eof: ok 0
-fd_seek end: ok 12
-fd_seek end -6: ok 6
-fd_seek cur 0: ok 6
-fd_seek negative: errno 28
-fd_seek bad whence: errno 28
-fd_tell after failed seeks: ok 6
-fd_seek past end: ok 100
-fd_read past end: ok 0
-fd_seek back: ok 6
-fd_pread 6: ok world
-fd_pwrite 0: ok 5
-fd_tell after pread/pwrite: ok 6
-fd_pread all: ok 12[HELLO world]
-fd_pread past end: ok 0
-fd_pwrite 20: ok 1
-size after pwrite 20: 21
-hole zero-filled: yes
-fd_filestat_get type: ok file
-fd_filestat_get nlink: 1
-fd_filestat_get size: 21
-fd_filestat_set_size 5: ok
-size after set_size 5: 5
-fd_tell after truncate: ok 6
-fd_filestat_set_size 100: ok
-size after set_size 100: 100
-extended zero-filled: yes [HELLO]
-fd_filestat_set_times: ok
-atim: 1000000000000
-mtim: 2000000000000
-fd_filestat_set_times mtim only: ok
-atim kept: yes, mtim: 1000000000000
-fd_filestat_set_times now: ok
-times now: yes
-fd_filestat_set_times atim+atim_now: errno 28
-fd_filestat_set_times mtim+mtim_now: errno 28
-fd_advise 0: ok
-fd_advise 1: ok
-fd_advise 2: ok
-fd_advise 3: ok
-fd_advise 4: ok
-fd_advise 5: ok
-fd_advise invalid: errno 28
-fd_allocate 0+200: ok
-size after allocate: 200
-fd_allocate 0+10: ok
-size after small allocate: 200
-fd_datasync: ok
-fd_sync: ok
-fd_fdstat_get type: ok file
-fd_fdstat_get flags: 0
-fd_fdstat_get rights read/write/seek: yes/yes/yes
-fd_fdstat_get bad ptr: errno 21
-fd_filestat_get bad ptr: errno 21
-fd_fdstat_set_flags append: ok
-flags after set append: 1
-append write: ok 3
-size after append: 203
-fd_tell after append: ok 203
-fd_fdstat_set_flags 0: ok
-flags after clear: 0
-fd_fdstat_set_flags bad fd: errno 8
-fd_fdstat_set_rights drop write: ok
-write right after drop: no
-fd_write without right: errno 76
-fd_pwrite without right: errno 76
-fd_read still allowed: ok
-fd_fdstat_set_rights regain: errno 76
-fd_fdstat_set_rights drop seek: ok
-fd_seek without right: errno 76
-fd_close: ok
-fd_close again: errno 8
-fd_read closed: errno 8
-fd_write bad fd: errno 8
-fd_seek bad fd: errno 8
-fd_tell bad fd: errno 8
-fd_filestat_get bad fd: errno 8
-fd_fdstat_get bad fd: errno 8
-fd_sync bad fd: errno 8
-fd_write read-only: errno 8
-fd_filestat_set_size read-only: errno 8
-fd_read read-only: ok HELLO
-fd_close read-only: ok
-fd_write on directory: errno 8
-path_unlink_file data.txt: ok
-fd_renumber one->two: ok
-fd_read via new fd: ok one
-fd_read via old fd: errno 8
-fd_close old fd: errno 8
-fd_renumber from bad fd: errno 8
-fd_renumber to itself: ok
-fd_read after self renumber: ok 0
-fd_close new fd: ok
-path_unlink_file one: ok
-path_unlink_file two: ok
-path_create_directory rd: ok
-path_create_directory rd/c_dir: ok
-path_symlink rd/d_link: ok
-path_open directory for writing: errno 31
-path_open rd as directory: ok
-fd_fdstat_get rd: ok dir
-fd_readdir: ok
-fd_readdir entries: 4
-  a.txt file
-  b.txt file
-  c_dir dir
-  d_link symlink
-fd_readdir small buffer: ok
-fd_readdir small buffer entries: 4, several calls: yes
-  a.txt file
-  b.txt file
-  c_dir dir
-  d_link symlink
-fd_readdir from end cookie: ok 0
-fd_readdir bad ptr: errno 21
-fd_readdir bad fd: errno 8
-fd_readdir on file: errno 54
-fd_read on directory: errno 8
-fd_close rd: ok
-path_unlink_file rd/d_link: ok
-path_unlink_file rd/a.txt: ok
-path_unlink_file rd/b.txt: ok
-path_remove_directory rd/c_dir: ok
-path_remove_directory rd: ok
-path_remove_directory fdops: ok
-done
-`),
-    referenceDiffs: {
-      ...efaultDiffs('fd_prestat_get bad ptr', 'fd_prestat_dir_name bad ptr', 'fd_fdstat_get bad ptr',
-        'fd_filestat_get bad ptr', 'fd_readdir bad ptr'),
-      'fd_prestat_get stdout: errno 8': 'fd_prestat_get stdout: errno 28',
-      'fd_fdstat_get flags: 0': 'fd_fdstat_get flags: 32770',
-      'flags after set append: 1': 'flags after set append: 33794',
-      'flags after clear: 0': 'flags after clear: 32770',
-      'fd_write read-only: errno 8': 'fd_write read-only: errno 76',
-      'fd_filestat_set_size read-only: errno 8': 'fd_filestat_set_size read-only: errno 76',
-      'fd_write on directory: errno 8': 'fd_write on directory: errno 76',
-      'fd_readdir on file: errno 54': 'fd_readdir on file: errno 76',
-      'fd_read on directory: errno 8': 'fd_read on directory: errno 76',
-    },
-  },
-  {
-    name: 'path_ops.c: path_* and escapes from the preopen',
-    program: 'path_ops',
-    expectedExit: 0,
-    setup: escapeSetup,
-    after: escapeAfter,
-    referenceAfter: [
-      'secret.txt outside the sandbox was modified',
-      'a directory was created outside the sandbox',
-    ],
-    expected: lines(`path_create_directory pathops: ok
-path_create_directory existing: errno 20
-path_create_directory missing parent: errno 44
-path_create_directory sub: ok
-path_filestat_get dir: dir
-make pathops/f.txt: ok
-path_filestat_get file: file size 4 nlink 1
-path_filestat_get trailing slash dir: dir
-path_filestat_get dot: dir
-path_filestat_get dot dot inside: file size 4 nlink 1
-path_filestat_get missing: errno 44
-path_filestat_get file as dir: errno 54
-path_filestat_get bad ptr: errno 21
-path_filestat_get bad fd: errno 8
-path_open missing: errno 44
-path_open creat excl existing: errno 20
-path_open directory flag on file: errno 54
-path_open creat excl new: ok
-path_filestat_get new: file size 0 nlink 1
-path_open trunc: ok
-path_filestat_get truncated: file size 0 nlink 1
-remake pathops/f.txt: ok
-path_open append: ok
-append write: ok
-path_filestat_get appended: file size 9 nlink 1
-path_open dir without directory flag: ok
-path_filestat_get via subdir fd: errno 76
-path_open via subdir fd: errno 76
-path_open empty path: errno 44
-path_open bad path ptr: errno 21
-path_filestat_get bad path ptr: errno 21
-path_open bad fd ptr: errno 21
-path_open bad dirfd: errno 8
-path_open on file fd: errno 54
-path_filestat_set_times: ok
-atim: 1000000000000
-mtim: 2000000000000
-path_filestat_set_times now: ok
-times now: yes
-path_filestat_set_times missing: errno 44
-path_link: ok
-path_filestat_get f after link: file size 9 nlink 2
-path_filestat_get g: file size 9 nlink 2
-path_link existing target: errno 20
-path_link missing source: errno 44
-path_link directory: errno 63
-path_symlink: ok
-path_symlink existing: errno 20
-path_symlink dangling: ok
-path_filestat_get symlink nofollow: symlink size 5 nlink 1
-path_filestat_get symlink follow: file size 9 nlink 2
-path_filestat_get dangling follow: errno 44
-path_readlink used: ok 5
-path_readlink target: [f.txt]
-path_readlink small buffer: ok 2
-path_readlink truncated: [f.]
-path_readlink not a link: errno 28
-path_readlink missing: errno 44
-path_readlink bad buf: errno 21
-path_open through symlink: ok
-read through symlink: ok data+more
-path_open symlink nofollow: errno 32
-path_symlink in subdir to ../f.txt: ok
-path_filestat_get sub/up.lnk follow: file size 9 nlink 2
-path_rename file: ok
-path_filestat_get old name: errno 44
-path_filestat_get new name: file size 9 nlink 2
-make pathops/r.txt: ok
-path_rename over file: ok
-path_filestat_get replaced: file size 9 nlink 1
-path_filestat_get f after replace: file size 9 nlink 1
-path_rename missing: errno 44
-path_create_directory d1: ok
-path_rename dir: ok
-path_filestat_get d1 after rename: errno 44
-path_filestat_get d2: dir
-make pathops/sub/inner.txt: ok
-path_rename dir onto non-empty dir: errno 55
-path_rename file onto dir: errno 31
-path_rename dir onto file: errno 54
-path_rename dir into itself: errno 28
-path_create_directory d3: ok
-path_rename dir onto empty dir: ok
-path_filestat_get d3 after rename: errno 44
-path_unlink_file h.txt: ok
-path_unlink_file again: errno 44
-path_unlink_file directory: errno 31
-path_unlink_file symlink: ok
-path_filestat_get f after unlinking symlink: file size 9 nlink 1
-path_remove_directory non-empty: errno 55
-path_remove_directory file: errno 54
-path_remove_directory missing: errno 44
-path_remove_directory d2: ok
-path_unlink_file sub/inner.txt: ok
-path_unlink_file sub/up.lnk: ok
-path_remove_directory sub: ok
-path_open ../../etc/passwd: errno 76
-path_open ..: errno 76
-path_open /etc/passwd: errno 76
-path_open pathops/../../x: errno 76
-path_filestat_get ..: errno 76
-path_filestat_get /: errno 76
-path_create_directory ../escape: errno 76
-path_unlink_file ../x: errno 76
-path_rename to ../x: errno 76
-path_link to ../x: errno 76
-path_symlink escaping relative target: ok
-path_symlink absolute target: ok
-path_filestat_get secret_rel.lnk nofollow: symlink size 13 nlink 1
-path_readlink secret_rel.lnk used: ok 13
-path_readlink secret_rel.lnk: [../secret.txt]
-path_open via escaping symlink: errno 76
-path_filestat_get via escaping symlink: errno 76
-path_open via absolute symlink: errno 76
-path_filestat_get via absolute symlink: errno 76
-path_open through updir.lnk/secret.txt: errno 76
-path_filestat_get updir.lnk/secret.txt: errno 76
-path_open updir.lnk as directory: errno 76
-path_create_directory through updir.lnk: errno 76
-path_unlink_file through updir.lnk: errno 76
-path_open creat trunc on escaping symlink nofollow: errno 32
-path_open creat trunc on escaping symlink follow: errno 76
-path_unlink_file f.txt: ok
-path_unlink_file new.txt: ok
-path_unlink_file dangling.lnk: ok
-path_remove_directory pathops: ok
-path_filestat_set_times bad flags: errno 28
-done
-`),
-    referenceDiffs: {
-      ...efaultDiffs('path_filestat_get bad ptr', 'path_open bad path ptr', 'path_filestat_get bad path ptr',
-        'path_open bad fd ptr', 'path_readlink bad buf'),
-      'path_open empty path: errno 44': 'path_open empty path: errno 28',
-      'path_open on file fd: errno 54': 'path_open on file fd: errno 76',
-      'path_readlink small buffer: ok 2': 'path_readlink small buffer: errno 42',
-      'path_readlink truncated: [f.]': null,
-      'path_open symlink nofollow: errno 32': 'path_open symlink nofollow: ok',
-      'path_symlink in subdir to ../f.txt: ok': 'path_symlink in subdir to ../f.txt: errno 76',
-      'path_filestat_get sub/up.lnk follow: file size 9 nlink 2': 'path_filestat_get sub/up.lnk follow: errno 44',
-      'path_unlink_file sub/up.lnk: ok': null,
-      'path_symlink escaping relative target: ok': 'path_symlink escaping relative target: errno 76',
-      'path_symlink absolute target: ok': 'path_symlink absolute target: errno 63',
-      // Sandbox escapes (see 10. above).
-      'path_open through updir.lnk/secret.txt: errno 76': 'path_open through updir.lnk/secret.txt: ok',
-      'path_filestat_get updir.lnk/secret.txt: errno 76': 'path_filestat_get updir.lnk/secret.txt: file size 7 nlink 1',
-      'path_create_directory through updir.lnk: errno 76': 'path_create_directory through updir.lnk: ok',
-      'path_unlink_file through updir.lnk: errno 76': 'path_unlink_file through updir.lnk: ok',
-      'path_open creat trunc on escaping symlink nofollow: errno 32':
-        'path_open creat trunc on escaping symlink nofollow: ok',
-    },
-  },
-  {
-    name: 'poll.c: poll_oneoff clocks and fds',
-    program: 'poll',
-    expectedExit: 0,
-    timeoutMs: 30000,
-    after: (sandbox) => cleanAfter(sandbox),
-    expected: lines(`poll_oneoff zero subscriptions: errno 28
-poll_oneoff clock 10ms: ok 1 event(s)
-  userdata 7 type clock error 0
-slept >= 10ms: yes
-slept < 5s: yes
-poll_oneoff realtime clock 5ms: ok 1 event(s)
-  userdata 3 type clock error 0
-slept >= 5ms: yes
-poll_oneoff abstime clock: ok 1 event(s)
-  userdata 8 type clock error 0
-reached deadline: yes
-poll_oneoff abstime in the past: ok 1 event(s)
-  userdata 9 type clock error 0
-returned at once: yes
-poll_oneoff two clocks: ok 1 event(s)
-  userdata 2 type clock error 0
-returned before the later: yes
-make poll.txt: ok
-path_open poll.txt: ok
-poll_oneoff fd_read file: ok 1 event(s)
-  userdata 4 type fd_read error 0
-poll_oneoff fd_write file: ok 1 event(s)
-  userdata 5 type fd_write error 0
-poll_oneoff fd_read + clock: ok 1 event(s)
-  userdata 4 type fd_read error 0
-returned before the clock: yes
-poll_oneoff fd_read bad fd: ok 1 event(s)
-  userdata 10 type fd_read error 8
-poll_oneoff invalid clock: errno 28
-poll_oneoff bad in ptr: errno 21
-poll_oneoff bad out ptr: errno 21
-poll_oneoff bad nevents ptr: errno 21
-sched_yield: ok
-fd_close: ok
-path_unlink_file poll.txt: ok
-done
-`),
-    referenceDiffs: {
-      ...efaultDiffs('poll_oneoff bad in ptr', 'poll_oneoff bad out ptr', 'poll_oneoff bad nevents ptr'),
-      '  userdata 8 type clock error 0': '  userdata 13 type clock error 0',
-      '  userdata 9 type clock error 0': '  userdata 13 type clock error 0',
-      'returned at once: yes': 'returned at once: no',
-      'poll_oneoff fd_read file: ok 1 event(s)': 'poll_oneoff fd_read file: errno 63',
-      '  userdata 4 type fd_read error 0': null,
-      'poll_oneoff fd_write file: ok 1 event(s)': 'poll_oneoff fd_write file: errno 63',
-      '  userdata 5 type fd_write error 0': null,
-      'poll_oneoff fd_read + clock: ok 1 event(s)': 'poll_oneoff fd_read + clock: errno 63',
-      '  userdata 10 type fd_read error 8': '  userdata 0 type clock error 0',
-      'poll_oneoff invalid clock: errno 28': 'poll_oneoff invalid clock: ok 1 event(s)\n  userdata 11 type clock error 0',
-    },
-  },
-  {
-    name: 'sock.c: sock_* on non-sockets and bad fds',
-    program: 'sock',
-    expectedExit: 0,
-    after: (sandbox) => cleanAfter(sandbox),
-    expected: lines(`make sock.txt: ok
-path_open sock.txt: ok
-sock_accept file: errno 57
-sock_recv file: errno 57
-sock_send file: errno 57
-sock_shutdown file: errno 57
-sock_accept dir: errno 57
-sock_recv dir: errno 57
-sock_send dir: errno 57
-sock_shutdown dir: errno 57
-sock_accept bad fd: errno 8
-sock_recv bad fd: errno 8
-sock_send bad fd: errno 8
-sock_shutdown bad fd: errno 8
-fd_read after sock_*: ok not a socket
-fd_close: ok
-path_unlink_file sock.txt: ok
-done
-`),
-    referenceDiffs: {
-      'sock_accept file: errno 57': 'sock_accept file: errno 76',
-      'sock_recv file: errno 57': 'sock_recv file: errno 76',
-      'sock_send file: errno 57': 'sock_send file: errno 76',
-      'sock_shutdown file: errno 57': 'sock_shutdown file: errno 58',
-      'sock_accept dir: errno 57': 'sock_accept dir: errno 76',
-      'sock_recv dir: errno 57': 'sock_recv dir: errno 76',
-      'sock_send dir: errno 57': 'sock_send dir: errno 76',
-      'sock_shutdown dir: errno 57': 'sock_shutdown dir: errno 58',
-      'sock_shutdown bad fd: errno 8': 'sock_shutdown bad fd: errno 58',
-    },
-  },
-  {
-    name: 'efault.wat: out-of-range pointers give EFAULT and the program goes on',
-    program: 'efault',
-    expectedExit: 0,
-    after: (sandbox) => cleanAfter(sandbox),
-    expected: lines(`fd_write iovs past end: errno 21
-fd_write buf past end: errno 21
-fd_write buf wraps around: errno 21
-fd_write nwritten past end: errno 21
-fd_write iovec straddles end: errno 21
-fd_write iovs array past end: errno 21
-fd_read iovs past end: errno 21
-fd_read buf past end: errno 21
-fd_pread buf past end: errno 21
-args_sizes_get past end: errno 21
-args_get past end: errno 21
-environ_sizes_get past end: errno 21
-clock_time_get straddles end: errno 21
-random_get straddles end: errno 21
-fd_prestat_dir_name past end: errno 21
-fd_fdstat_get past end: errno 21
-fd_filestat_get past end: errno 21
-fd_readdir buf past end: errno 21
-path_open path past end: errno 21
-path_filestat_get buf past end: errno 21
-poll_oneoff subscriptions past end: errno 21
-fd_write good after faults: ok
-still running: ok
-`),
-    referenceDiffs: efaultDiffs('fd_write iovs past end', 'fd_write buf past end', 'fd_write buf wraps around',
-      'fd_write nwritten past end', 'fd_write iovec straddles end', 'fd_write iovs array past end',
-      'fd_read iovs past end', 'fd_read buf past end', 'fd_pread buf past end', 'args_sizes_get past end',
-      'args_get past end', 'environ_sizes_get past end', 'clock_time_get straddles end',
-      'random_get straddles end', 'fd_prestat_dir_name past end', 'fd_fdstat_get past end',
-      'fd_filestat_get past end', 'fd_readdir buf past end', 'path_open path past end',
-      'path_filestat_get buf past end', 'poll_oneoff subscriptions past end'),
-  },
-  {
-    name: 'unstable.wat: the wasi_unstable ABI (whence values, 56-byte filestat)',
-    program: 'unstable',
-    expectedExit: 0,
-    after: (sandbox) => cleanAfter(sandbox),
-    referenceSkip: "node:wasi version 'unstable' keeps preview1 semantics (whence values, 64-byte filestat)",
-    expected: lines(`fd_prestat_get 3 name_len: ok 8
-path_open create: ok
-fd_write: ok 12
-fd_seek whence=1 (END) 0: ok 12
-fd_seek whence=2 (SET) 6: ok 6
-fd_seek whence=0 (CUR) +1: ok 7
-fd_read 4 bytes: ok [orld]
-fd_filestat_get: ok filetype 4 nlink 1 size 12
-wrote only 56 bytes yes
-fd_close: ok
-path_filestat_get: ok filetype 4 nlink 1 size 12
-wrote only 56 bytes yes
-path_unlink_file: ok
-done
-`),
-  },
-  {
-    name: 'memgrow.wat: WASI calls see memory grown by memory.grow',
-    program: 'memgrow',
-    expectedExit: 0,
-    referenceSkip: 'node:wasi on Node 20 breaks after memory.grow (nodejs/node#51303)',
-    expected: ['before grow', 'after grow', 'grew again'],
-  },
-  {
-    name: 'grow.c: malloc until NULL, then exit 0',
-    program: 'grow',
-    expectedExit: 0,
-    timeoutMs: 120000,
-    referenceSkip: 'node:wasi on Node 20 breaks after memory.grow (nodejs/node#51303)',
-    expected: ['malloc returned NULL', 'at least 1 MiB allocated: yes', 'memory pages: grew'],
-  },
-];
-
-/** Expected lines with some replaced (null: dropped; "\n": several lines). */
-function applyDiffs(expected: string[], diffs: Record<string, string | null> | undefined): string[] {
-  const out: string[] = [];
-  for (const line of expected) {
-    if (diffs === undefined || !Object.hasOwn(diffs, line)) {
-      out.push(line);
-      continue;
-    }
-    const repl = diffs[line];
-    if (repl !== null && repl !== undefined) out.push(...repl.split('\n'));
+/** Carries out a case's declarative `setup` in the host directory `base`. */
+function setupHost(c: Case, base: string): void {
+  for (const e of c.setup ?? []) {
+    const path = join(base, e.path);
+    if (e.kind === 'dir') mkdirSync(path);
+    else if (e.kind === 'file') writeFileSync(path, e.content);
+    else symlinkSync(e.absolute ? join(base, e.target) : e.target, path);
   }
-  return out;
 }
 
-function outputLines(stdout: string): string[] {
-  const l = stdout.split('\n');
-  if (l[l.length - 1] === '') l.pop();
-  return l;
+/** The host files under `base`, for checkAfter. */
+function hostView(base: string): FilesView {
+  return {
+    readText: (p) => (existsSync(join(base, p)) ? readFileSync(join(base, p), 'utf8') : undefined),
+    exists: (p) => existsSync(join(base, p)),
+    list: (p) => readdirSync(join(base, p)),
+  };
 }
 
 interface Sandbox {
@@ -826,9 +118,9 @@ interface Sandbox {
 
 function makeSandbox(c: Case): Sandbox {
   const base = mkdtempSync(join(tmpdir(), 'wasmvisor-conf-'));
-  const sandbox = join(base, 'sandbox');
+  const sandbox = join(base, SANDBOX);
   mkdirSync(sandbox);
-  c.setup?.(sandbox, base);
+  setupHost(c, base);
   return { base, sandbox, cleanup: () => rmSync(base, { recursive: true, force: true }) };
 }
 
@@ -850,7 +142,7 @@ async function runWasmvisor(c: Case, sandbox: string): Promise<RunResult> {
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill('SIGKILL');
-  }, c.timeoutMs ?? 20000);
+  }, c.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (co, s) => resolve([co, s]));
@@ -871,7 +163,6 @@ function assertResult(c: Case, r: RunResult, expected: string[], exit: number, w
   assert.deepEqual(outputLines(r.stdout), expected, ctx);
   if (!c.expectTimeout) assert.equal(r.exitCode, exit, `${ctx}\nexit code`);
   if (c.expectedStderr !== undefined) assert.equal(r.stderr, c.expectedStderr, `${who}: stderr`);
-  c.check?.(r);
 }
 
 const haveCli = existsSync(CLI);
@@ -890,10 +181,10 @@ for (const c of CASES) {
           env: c.env ?? {},
           dirs: [{ host: box.sandbox, guest: '/sandbox' }],
           stdin: new TextEncoder().encode(c.stdin ?? ''),
-          timeoutMs: c.timeoutMs ?? 20000,
+          timeoutMs: c.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         });
         assertResult(c, r, applyDiffs(c.expected ?? [], c.referenceDiffs), c.referenceExit ?? c.expectedExit, 'node:wasi');
-        if (c.after) assert.deepEqual(c.after(box.sandbox, box.base), c.referenceAfter ?? [], 'host-side state after the run');
+        if (c.after) assert.deepEqual(await checkAfter(c, hostView(box.base)), c.referenceAfter ?? [], 'host-side state after the run');
       } finally {
         box.cleanup();
       }
@@ -909,7 +200,7 @@ for (const c of CASES) {
         wasmvisorRun = runWasmvisor(c, box.sandbox);
         const r = await wasmvisorRun;
         assertResult(c, r, applyDiffs(c.expected ?? [], c.wasmvisorKnown), c.expectedExit, 'wasmvisor');
-        if (c.after) assert.deepEqual(c.after(box.sandbox, box.base), [], 'host-side state after the run');
+        if (c.after) assert.deepEqual(await checkAfter(c, hostView(box.base)), [], 'host-side state after the run');
       } finally {
         box.cleanup();
       }
