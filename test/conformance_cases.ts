@@ -457,15 +457,6 @@ done
     setup: ESCAPE_SETUP,
     after: ESCAPE_AFTER,
     page: {
-      known: {
-        bug: 'path_ops.c closes an uninitialized fd: after the failing path_open "via subdir fd" it calls '
-          + '__wasi_fd_close(fd2) unconditionally, and fd2 holds stale stack bytes: the low word of st_dev '
-          + 'of an earlier path_filestat_get. On the CLI the sandbox is a hostfs mount (dev 4), so it closes '
-          + 'fd 4 (the subdir fd, closed again right after: EBADF); in the page the sandbox is in the root '
-          + 'tmpfs (dev 1), so it closes stdout and every later line is lost (the program still runs to the '
-          + 'end and exits 0). Fix in test/programs/path_ops.c: close fd2 only if that path_open succeeded.',
-        stdoutEndsAfter: 'path_open via subdir fd: errno 76',
-      },
     },
     referenceAfter: [
       'secret.txt outside the sandbox was modified',
@@ -629,16 +620,6 @@ done
     timeoutMs: 30000,
     after: CLEAN,
     page: {
-      known: {
-        bug: 'kernel: CLOCK_MONOTONIC differs between the program and the kernel in a browser. The program '
-          + 'reads it in its own worker (the vDSO clock_time_get of worker/platform/wasm/process.worker.ts: '
-          + 'performance.now()); poll_oneoff turns an ABSTIME deadline into a delay with the kernel '
-          + "worker's performance.now() (worker/syscalls/wasi/poll.ts). Each browser worker has its own "
-          + "timeOrigin (Node's worker_threads share the process's, so the CLI is right): the kernel's clock "
-          + "is ahead by about the kernel's age when the process worker started, so an absolute deadline "
-          + 'fires that much too early (here at once instead of after 10 ms).',
-        diffs: { 'reached deadline: yes': 'reached deadline: no' },
-      },
     },
     expected: lines(`poll_oneoff zero subscriptions: errno 28
 poll_oneoff clock 10ms: ok 1 event(s)

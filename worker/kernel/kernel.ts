@@ -159,7 +159,7 @@ export class Kernel {
    */
   spawnKernelTask(spec: Omit<SpawnSpec, 'program' | 'memoryLimitBytes' | 'strace'>, main: (task: Task) => Promise<number>): Task {
     const task = this.createTask(spec, null, 0);
-    task.handle = { kill: () => {} };
+    task.handle = { kill: () => {}, exitFromSyscall: () => {} };
     main(task).then(
       (code) => task.exit({ code }),
       (e) => {

@@ -99,12 +99,17 @@ export class Task implements SyscallContext {
     return true;
   }
 
-  /** Ends the task: stops its program, closes its fds, records and publishes the status. */
-  exit(status: ExitStatus): void {
+  /**
+   * Ends the task: stops its program, closes its fds, records and publishes the status.
+   * fromSyscall: the program ended itself in the call being served (proc_exit), so its
+   * thread can be unwound and reused instead of killed.
+   */
+  exit(status: ExitStatus, fromSyscall = false): void {
     if (this.status) return;
     this.status = status;
     this.state = 'zombie';
-    this.handle?.kill();
+    if (fromSyscall) this.handle?.exitFromSyscall();
+    else this.handle?.kill();
     this.fds.closeAll();
     this.resolveExit(status);
     for (const cb of this.onExit.splice(0)) cb(this);

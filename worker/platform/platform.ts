@@ -45,6 +45,11 @@ export interface ProcessSpec {
 export interface ProcessHandle {
   /** Stops the program now, wherever it is (also in a loop that makes no syscalls). */
   kill(): void;
+  /**
+   * The program ended itself in the system call being served (proc_exit, a fatal proc_raise):
+   * unwind it. The platform may keep its thread for the next program.
+   */
+  exitFromSyscall(): void;
 }
 
 export interface Platform {

@@ -22,6 +22,9 @@ export const ARG0 = 4;
 export const I64_OFFSET = 64;
 export const CHANNEL_BYTES = I64_OFFSET + 8 * MAX_PARAMS;
 
+/** RESULT value telling the process its program has exited: unwind and wait for the next one. */
+export const EXITED = -1;
+
 export const IDLE = 0;
 export const REQUEST = 1;
 export const SERVING = 2;
@@ -62,6 +65,11 @@ export interface StartMessage {
   env: string[];
   /** Serve the vDSO calls in the worker (false under --strace so every call is seen). */
   vdso: boolean;
+  /**
+   * The kernel's performance.timeOrigin. Each browser worker has its own time origin; the
+   * process reads CLOCK_MONOTONIC on the kernel's timeline so the two agree (poll deadlines).
+   */
+  clockOrigin: number;
 }
 
 /** What a process worker reports when its program ends without proc_exit. */

@@ -3,6 +3,7 @@
 import { Worker } from 'node:worker_threads';
 import { availableParallelism } from 'node:os';
 import type { ProcessWorker, WorkerHost } from './host.js';
+import type { ProcessMessage } from './channel.js';
 
 export class NodeWorkerHost implements WorkerHost {
   readonly cores = availableParallelism();
@@ -10,10 +11,16 @@ export class NodeWorkerHost implements WorkerHost {
   spawn(): ProcessWorker {
     const w = new Worker(new URL('./process.worker.js', import.meta.url));
     w.unref();
+    let onMessage: (msg: ProcessMessage) => void = () => {};
+    let onError: (message: string) => void = () => {};
+    w.on('message', (m) => onMessage(m));
+    w.on('error', (e) => onError(e instanceof Error ? e.message : String(e)));
     return {
       post: (msg) => w.postMessage(msg),
-      onMessage: (cb) => w.on('message', cb),
-      onError: (cb) => void w.on('error', (e) => cb(e instanceof Error ? e.message : String(e))),
+      setHandlers: (m, e) => {
+        onMessage = m;
+        onError = e;
+      },
       terminate: () => void w.terminate(),
       setKeepAlive: (on) => (on ? w.ref() : w.unref()),
     };

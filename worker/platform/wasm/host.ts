@@ -4,9 +4,11 @@ import type { ProcessMessage, StartMessage } from './channel.js';
 
 export interface ProcessWorker {
   post(msg: StartMessage): void;
-  onMessage(cb: (msg: ProcessMessage) => void): void;
-  /** An uncaught error in the worker itself (not a wasm trap, which arrives as a message). */
-  onError(cb: (message: string) => void): void;
+  /**
+   * Routes the worker's messages and uncaught errors (not wasm traps, which arrive as messages)
+   * to these handlers, replacing the previous ones: a worker serves one process after another.
+   */
+  setHandlers(onMessage: (msg: ProcessMessage) => void, onError: (message: string) => void): void;
   terminate(): void;
   /** Idle warm workers must not keep a Node process alive; running ones must. */
   setKeepAlive(on: boolean): void;

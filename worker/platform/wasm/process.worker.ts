@@ -5,7 +5,7 @@
 // few calls that need no kernel state (args, environ, clocks, random, sched_yield) are answered
 // here, like Linux's vDSO. The kernel kills a process by terminating this worker.
 import {
-  ARG0, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
+  ARG0, EXITED, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
   STATE, WAITING, type ProcessMessage, type StartMessage,
 } from './channel.js';
 import { SIGNATURES, UNSTABLE_BASE, UNSTABLE_NAMES, SYSCALL_NUMBER, VDSO_CALLS } from '../../syscalls/wasi/signatures.js';
@@ -65,6 +65,7 @@ function run(msg: StartMessage, port: Port): void {
     }
     const r = i32[RESULT]!;
     Atomics.store(i32, STATE, IDLE);
+    if (r === EXITED) throw new ProgramExited();
     return r;
   };
 
@@ -100,6 +101,8 @@ function run(msg: StartMessage, port: Port): void {
     return 0;
   };
   const origin = performance.timeOrigin;
+  // CLOCK_MONOTONIC on the kernel's timeline (its performance.now()), whatever this worker's origin.
+  const monoOffset = origin - msg.clockOrigin;
   const writeNs = (ptr: number, ns: number): number => {
     if (!inBounds(ptr, 8)) return EFAULT;
     const hi = Math.floor(ns / 4294967296);
@@ -117,7 +120,7 @@ function run(msg: StartMessage, port: Port): void {
     clock_time_get: (id: number, _precision: bigint, ptr: number) => {
       switch (id) {
         case 0: return writeNs(ptr, Math.round((origin + performance.now()) * 1e6));
-        case 1: case 2: case 3: return writeNs(ptr, Math.round(performance.now() * 1e6));
+        case 1: case 2: case 3: return writeNs(ptr, Math.round((monoOffset + performance.now()) * 1e6));
         default: return EINVAL;
       }
     },
@@ -162,14 +165,17 @@ function run(msg: StartMessage, port: Port): void {
   const start = instance.exports['_start'] as (() => void) | undefined;
   try {
     start!();
+    // Returning from _start is exit(0): tell the kernel through the channel like proc_exit.
+    i32[ARG0] = 0;
+    trap(SYSCALL_NUMBER.get('proc_exit')!);
   } catch (e) {
+    if (e instanceof ProgramExited) return; // the kernel ended the program; this worker is free again
     port.post({ type: 'trap', message: e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e) });
-    return;
   }
-  // Returning from _start is exit(0): tell the kernel through the channel like proc_exit.
-  i32[ARG0] = 0;
-  trap(SYSCALL_NUMBER.get('proc_exit')!);
 }
+
+/** Thrown out of a stub when the kernel says the program has exited, to unwind the wasm stack. */
+class ProgramExited extends Error {}
 
 const port = await parentPort();
 port.onMessage((msg) => {

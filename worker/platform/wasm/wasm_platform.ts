@@ -7,7 +7,7 @@
 import type { Platform, ProcessEvents, ProcessHandle, ProcessSpec, SyscallArgs } from '../platform.js';
 import {
   ARG0, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, newChannel, newDoorbell, NUMBER, REQUEST,
-  RESPONSE, RESULT, SERVING, STATE, WAITING, type ChannelViews, type StartMessage,
+  RESPONSE, RESULT, SERVING, STATE, WAITING, EXITED, type ChannelViews, type StartMessage,
 } from './channel.js';
 import type { ProcessWorker, WorkerHost } from './host.js';
 
@@ -55,6 +55,13 @@ class WasmProcess implements ProcessHandle {
     this.worker.terminate();
     this.platform.forget(this);
   }
+  exitFromSyscall(): void {
+    if (!this.alive) return;
+    this.respond(EXITED);
+    this.alive = false;
+    this.platform.forget(this);
+    this.platform.recycle(this.worker);
+  }
   respond(errno: number): void {
     if (!this.alive) return;
     const i32 = this.views.i32;
@@ -78,7 +85,7 @@ const yieldToEventLoop: () => Promise<void> =
       })();
 
 export interface WasmPlatformOptions {
-  /** Idle workers kept ready so a program starts without spawning one (default 1). */
+  /** Idle workers kept ready so a program starts without spawning one (default 2). */
   warmWorkers?: number;
 }
 
@@ -95,7 +102,7 @@ export class WasmPlatform implements Platform {
 
   constructor(private readonly host: WorkerHost, opts: WasmPlatformOptions = {}) {
     this.cores = host.cores;
-    this.warmTarget = opts.warmWorkers ?? 1;
+    this.warmTarget = opts.warmWorkers ?? 2;
     this.refill();
   }
 
@@ -109,19 +116,22 @@ export class WasmPlatform implements Platform {
     worker.setKeepAlive(true);
     const channel = newChannel();
     const proc = new WasmProcess(this, worker, channel, events);
-    worker.onMessage((m) => {
-      if (!proc.alive) return;
-      proc.kill();
-      events.ended({ kind: m.type === 'trap' ? 'trap' : 'instantiate-error', message: m.message });
-    });
-    worker.onError((message) => {
-      if (!proc.alive) return;
-      proc.kill();
-      events.ended({ kind: 'crash', message });
-    });
+    worker.setHandlers(
+      (m) => {
+        if (!proc.alive) return;
+        proc.kill();
+        events.ended({ kind: m.type === 'trap' ? 'trap' : 'instantiate-error', message: m.message });
+      },
+      (message) => {
+        if (!proc.alive) return;
+        proc.kill();
+        events.ended({ kind: 'crash', message });
+      },
+    );
     const msg: StartMessage = {
       type: 'start', module: spec.module, memory: spec.memory, memoryImport: spec.memoryImport,
       channel, doorbell: this.doorbell, args: spec.args, env: spec.env, vdso: spec.vdso,
+      clockOrigin: performance.timeOrigin,
     };
     worker.post(msg);
     this.procs.add(proc);
@@ -130,6 +140,14 @@ export class WasmPlatform implements Platform {
     setTimeout(() => this.refill(), 0);
     if (!this.looping) void this.loop();
     return proc;
+  }
+
+  /** A worker whose program exited cleanly goes back to the warm pool (or away, if it is full). */
+  recycle(worker: ProcessWorker): void {
+    worker.setHandlers(() => {}, () => {});
+    worker.setKeepAlive(false);
+    if (!this.closed && this.warm.length < this.warmTarget + 2) this.warm.push(worker);
+    else worker.terminate();
   }
 
   /** Called when a process is gone. */

@@ -12,8 +12,8 @@ const encoder = new TextEncoder();
 
 export const proc_exit: Handler = (t, a) => {
   const code = a.u32(0);
-  t.exit({ code });
-  return new Promise<number>(() => {}); // never answered: the worker is gone
+  t.exit({ code }, true);
+  return new Promise<number>(() => {}); // answered by the platform's unwind
 };
 
 /** Signals whose default action is to ignore them. */
@@ -29,7 +29,7 @@ export const proc_raise: Handler = (t, a) => {
     t.kernel.countUnsupported('proc_raise');
     fail(Errno.NOTSUP, 'stopping signals are not supported');
   }
-  t.exit({ code: 128 + sig, signal: sig, reason: `killed by ${signalName(sig)} (raised by the program)` });
+  t.exit({ code: 128 + sig, signal: sig, reason: `killed by ${signalName(sig)} (raised by the program)` }, true);
   return new Promise<number>(() => {});
 };
 
