@@ -44,6 +44,8 @@ export class Task implements SyscallContext {
    * Returns true if the signal was delivered.
    */
   signalHandler: ((sig: number) => void) | null = null;
+  /** A write already failed with EPIPE (the next one ends the task with SIGPIPE). */
+  sawBrokenPipe = false;
   /** Blocking syscalls in flight (used for the sleeping state). */
   blocked = 0;
   readonly startedAt = performance.now();

@@ -1,6 +1,7 @@
 // fd_* handlers: reading, writing, seeking, stat, flags and rights of open file descriptions.
-import { Advice, Errno, Fdflags, Filetype, Preopentype, Rights, Whence } from './abi.js';
-import { fail } from '../../kernel/errors.js';
+import { Advice, Errno, Fdflags, Filetype, Preopentype, Rights, Signal, Whence } from './abi.js';
+import { fail, SysError } from '../../kernel/errors.js';
+import type { Task } from '../../kernel/task.js';
 import { writeFdstat } from './layout.js';
 import { decodeTimes, fdWith, type Handler } from './util.js';
 
@@ -29,8 +30,30 @@ export const fd_write: Handler = (t, a) => {
   const e = fdWith(t, a.u32(0), Rights.FD_WRITE);
   const iovs = t.mem.iovecs(a.u32(1), a.u32(2));
   t.mem.check(a.u32(3), 4);
-  return finish(t, a.u32(3), e.desc.write(iovs));
+  let r: number | Promise<number>;
+  try {
+    r = e.desc.write(iovs);
+  } catch (err) {
+    brokenPipe(t, err);
+    throw err;
+  }
+  if (typeof r !== 'number') r = r.catch((err) => {
+    brokenPipe(t, err);
+    throw err;
+  });
+  return finish(t, a.u32(3), r);
 };
+
+/**
+ * SIGPIPE for a WASI program: the first write to a pipe with no readers fails with EPIPE (WASI
+ * has no signals, so a program can notice and stop); a program that writes again anyway is
+ * ended as SIGPIPE would end it (128+13), so `yes | head` always finishes.
+ */
+function brokenPipe(t: Task, err: unknown): void {
+  if (!(err instanceof SysError) || err.errno !== Errno.PIPE) return;
+  if (t.sawBrokenPipe) t.handleSignal(Signal.PIPE);
+  t.sawBrokenPipe = true;
+}
 
 export const fd_pread: Handler = (t, a) => {
   const e = fdWith(t, a.u32(0), Rights.FD_READ | Rights.FD_SEEK);
