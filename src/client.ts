@@ -2,12 +2,31 @@
 // serves the same verbs to an embedding page over postMessage (the embed protocol).
 // Reaches the kernel only through the types in worker/api/types.ts, never its internals.
 import * as Comlink from 'comlink';
-import type { FsApi, KernelApi, RunOptions, RunResult } from '../worker/api/types.js';
+import type { ConsoleApi, FsApi, KernelApi, KernelStatus, RunOptions, RunResult } from '../worker/api/types.js';
 
-export type { RunOptions, RunResult } from '../worker/api/types.js';
+export type { KernelStatus, RunOptions, RunResult } from '../worker/api/types.js';
 
 /** Data accepted by `fs.writeFile`: bytes (any view or buffer) or text (written as UTF-8). */
 export type FileData = Uint8Array | ArrayBuffer | ArrayBufferView | string;
+
+/**
+ * The kernel's console (the master side of its pseudo-terminal), as the page's terminal uses it.
+ * Same verbs as ConsoleApi; `attach` takes a plain callback (the client wraps it for Comlink).
+ */
+export interface ConsoleClient {
+  /**
+   * Starts the login shell on the terminal (once) and delivers its output to `onOutput` in
+   * batches. After rendering a batch, call ack(batch.length): the kernel holds writers while about
+   * 1 MiB is unacknowledged.
+   */
+  attach(cols: number, rows: number, onOutput: (batch: Uint8Array) => void): Promise<void>;
+  /** Keystrokes or pasted text (UTF-8 when a string). */
+  input(data: string | Uint8Array): Promise<void>;
+  /** The terminal's size in character cells changed. */
+  resize(cols: number, rows: number): Promise<void>;
+  /** `bytes` of output have been rendered. */
+  ack(bytes: number): Promise<void>;
+}
 
 /** `window.wasmvisor`: the kernel client of this page. */
 export interface WasmvisorClient {
@@ -17,6 +36,10 @@ export interface WasmvisorClient {
   version(): Promise<string>;
   /** Runs a program to completion: `{ exitCode, stdout, stderr, reason? }`. */
   run(opts: RunOptions): Promise<RunResult>;
+  /** The kernel's live figures: version, tasks, memory of all processes, bytes stored. */
+  status(): Promise<KernelStatus>;
+  /** The interactive console (what the page's terminal is attached to). */
+  console: ConsoleClient;
   fs: {
     writeFile(path: string, data: FileData): Promise<void>;
     readFile(path: string): Promise<Uint8Array>;
@@ -71,6 +94,7 @@ export function startKernel(): WasmvisorClient {
   // Comlink types a nested plain object as a promise of its value, but at run time `remote.fs` is a
   // proxy too, and `remoteFs.writeFile(...)` calls api.fs.writeFile in the worker.
   const remoteFs = remote.fs as unknown as Comlink.Remote<FsApi>;
+  const remoteConsole = remote.console as unknown as Comlink.Remote<ConsoleApi>;
 
   // A worker that fails to load (or throws while booting) reports it only as an `error` event; a
   // Comlink call would wait forever, so race the boot against it.
@@ -104,6 +128,19 @@ export function startKernel(): WasmvisorClient {
         }
         return remote.run(opts);
       }),
+    status: () => call(() => remote.status()),
+    console: {
+      attach: (cols: number, rows: number, onOutput: (batch: Uint8Array) => void) =>
+        call(() => remoteConsole.attach(cols, rows, Comlink.proxy(onOutput))),
+      input: (data: string | Uint8Array) =>
+        call(() => {
+          if (typeof data === 'string') return remoteConsole.input(data);
+          const bytes = ownBytes(data);
+          return remoteConsole.input(withTransfer(bytes, [bytes.buffer]));
+        }),
+      resize: (cols: number, rows: number) => call(() => remoteConsole.resize(cols, rows)),
+      ack: (bytes: number) => call(() => remoteConsole.ack(bytes)),
+    },
     fs: {
       writeFile: (path: string, data: FileData) =>
         call(() => {

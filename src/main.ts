@@ -1,6 +1,7 @@
-// The page's entry point: boots the kernel, publishes window.wasmvisor, serves the embed API and
-// shows the kernel's state on the status line. (The xterm console comes later.)
+// The page's entry point: boots the kernel, publishes window.wasmvisor, serves the embed API,
+// shows the kernel's state on the status line and opens the console (src/console/).
 import { ISOLATION_HINT, isIsolated, serveEmbedApi, startKernel } from './client.js';
+import { mountConsole } from './console/console.js';
 
 const status = document.getElementById('status');
 
@@ -25,3 +26,6 @@ client.ready.then(
     console.error('wasmvisor: kernel failed to boot', err);
   },
 );
+
+const terminal = document.getElementById('terminal');
+if (terminal) mountConsole(terminal, client, document.getElementById('stats'));

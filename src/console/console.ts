@@ -1,0 +1,61 @@
+// mountConsole: the page's console, put together. Creates the xterm.js terminal in its element
+// (dark theme, web links, copy/paste shortcuts), keeps its size following the element, attaches
+// it to the kernel's console, starts the status line and publishes window.wasmvisorConsole.
+import '@xterm/xterm/css/xterm.css';
+import { Terminal } from '@xterm/xterm';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import type { WasmvisorClient } from '../client.js';
+import { installClipboard } from './clipboard.js';
+import { followElementSize } from './fit.js';
+import { type ConsoleHandle, screenHandle } from './screen.js';
+import { ConsoleSession } from './session.js';
+import { StatusLine } from './status_line.js';
+import { TERMINAL_OPTIONS } from './theme.js';
+
+export interface MountedConsole extends ConsoleHandle {
+  /** Resolves once the shell is attached to the terminal. */
+  readonly attached: Promise<void>;
+}
+
+/**
+ * Opens the console in `element` (which it fills) and attaches it to `client`'s kernel. The figures
+ * of the status line go into `statusElement` when given. The terminal takes the focus.
+ */
+export function mountConsole(element: HTMLElement, client: WasmvisorClient, statusElement?: HTMLElement | null): MountedConsole {
+  const term = new Terminal(TERMINAL_OPTIONS);
+  term.loadAddon(new WebLinksAddon((event, uri) => {
+    event.preventDefault();
+    window.open(uri, '_blank', 'noopener,noreferrer');
+  }));
+  term.open(element);
+  installClipboard(term);
+  followElementSize(term, element);
+
+  const session = new ConsoleSession(term, client.console);
+  const attached = session.attach();
+  attached.then(
+    () => term.focus(),
+    (err: unknown) => {
+      const message = err instanceof Error ? err.message : String(err);
+      term.write(`\x1b[1;31mwasmvisor: the console could not start: ${message}\x1b[0m\r\n`);
+    },
+  );
+
+  if (statusElement) {
+    const statusLine = new StatusLine(statusElement, () => client.status());
+    client.ready.then(() => statusLine.start(), () => {});
+  }
+
+  // A click anywhere in the frame (e.g. the padding around the rows) focuses the terminal.
+  element.addEventListener('mousedown', (event) => {
+    if (event.target === element) {
+      event.preventDefault();
+      term.focus();
+    }
+  });
+  term.focus();
+
+  const handle = screenHandle(term, session);
+  window.wasmvisorConsole = handle;
+  return { ...handle, attached };
+}
