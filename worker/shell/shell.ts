@@ -89,6 +89,7 @@ export class Shell {
       env.set('COLUMNS', String(this.opts.pty.cols));
       env.set('LINES', String(this.opts.pty.rows));
     }
+    env.set('PWD', this.cwd);
     for (const [k, v] of extra) env.set(k, v);
     return [...env].map(([k, v]) => `${k}=${v}`);
   }
@@ -377,7 +378,10 @@ export class Shell {
       const task = this.kernel.spawn({
         program, argv, env: this.childEnv(assigns), cwd: this.cwd,
         stdio: [stdinDesc, fds[1]!, fds[2]!],
-        preopens: [{ path: '/', name: '/' }, { path: this.cwd, name: '.' }],
+        // wasi-libc treats the preopen names "/" and "." alike (both are its empty prefix), so a
+        // second "." preopen for the cwd would capture absolute paths too. Programs get the
+        // root only and find the cwd in $PWD (the base image's utilities chdir there at start).
+        preopens: [{ path: '/', name: '/' }],
         ppid: this.task.pid, pgid: pgid || undefined,
       });
       return { task, status: task.exited.then((s) => s.code) };
