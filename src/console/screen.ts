@@ -10,15 +10,18 @@ export interface ConsoleHandle {
   readonly term: Terminal;
   /**
    * Rows of the active buffer (scrollback included) from `start` (default 0) to `end` (exclusive,
-   * default the buffer's length), as strings with trailing blanks removed.
+   * default the buffer's length), as strings; cells never written at a row's end are left out
+   * (translateToString(true)), so a prompt's trailing space stays.
    */
   lines(start?: number, end?: number): string[];
-  /** The rows now on screen (the viewport), as strings with trailing blanks removed. */
+  /** The rows now on screen (the viewport), as lines() gives them. */
   screen(): string[];
   /** The absolute row of the cursor in the active buffer (an index for lines()). */
   cursorRow(): number;
   /** Bytes of output received from the kernel so far. */
   bytesReceived(): number;
+  /** Batches of output received from the kernel so far. */
+  batchesReceived(): number;
 }
 
 declare global {
@@ -46,5 +49,6 @@ export function screenHandle(term: Terminal, session: ConsoleSession): ConsoleHa
     },
     cursorRow: () => term.buffer.active.baseY + term.buffer.active.cursorY,
     bytesReceived: () => session.bytesReceived,
+    batchesReceived: () => session.batchesReceived,
   };
 }

@@ -13,6 +13,8 @@ export class ConsoleSession implements IDisposable {
   private attached: Promise<void> | null = null;
   /** Bytes received from the kernel so far (for the curious and for tests). */
   bytesReceived = 0;
+  /** Batches received from the kernel so far. */
+  batchesReceived = 0;
 
   constructor(
     private readonly term: Terminal,
@@ -42,6 +44,7 @@ export class ConsoleSession implements IDisposable {
   private output(batch: Uint8Array): void {
     const length = batch.length;
     this.bytesReceived += length;
+    this.batchesReceived++;
     this.term.write(batch, () => {
       this.console.ack(length).catch(report('ack'));
     });
