@@ -51,7 +51,18 @@ abstract class TmpfsInode extends Inode {
 
   protected abstract size(): number;
 
+  /** Time of the last unstamped modification (ms), turned into mtim/ctim when looked at. */
+  private touchedAt: number | null = null;
+
+  /** Stamps a pending modification time (writes only note the time; BigInts cost). */
+  settle(): void {
+    if (this.touchedAt === null) return;
+    this.mtim = this.ctim = BigInt(Math.round(this.touchedAt * 1000)) * 1000n;
+    this.touchedAt = null;
+  }
+
   stat(): Stat {
+    this.settle();
     return {
       dev: this.fs.dev, ino: this.ino, filetype: this.type, nlink: BigInt(this.nlink),
       size: BigInt(this.size()), atim: this.atim, mtim: this.mtim, ctim: this.ctim,
@@ -59,13 +70,14 @@ abstract class TmpfsInode extends Inode {
   }
 
   override setTimes(atim: bigint | null, mtim: bigint | null): void {
+    this.settle();
     if (atim !== null) this.atim = atim;
     if (mtim !== null) this.mtim = mtim;
     this.ctim = nowNs();
   }
 
   touch(): void {
-    this.mtim = this.ctim = nowNs();
+    this.touchedAt = performance.timeOrigin + performance.now();
   }
 }
 
@@ -201,6 +213,7 @@ export class TmpfsDirectory extends TmpfsInode {
     if (target.type === Filetype.DIRECTORY) fail(Errno.PERM);
     this.add(name, target);
     target.nlink++;
+    target.settle();
     target.ctim = nowNs();
   }
   override unlink(name: string): void {
@@ -250,6 +263,7 @@ export class TmpfsDirectory extends TmpfsInode {
       this.nlink--;
       newDir.nlink++;
     }
+    child.settle();
     child.ctim = nowNs();
     this.touch();
     newDir.touch();
