@@ -100,6 +100,8 @@ void check_stdout(void) {
 }
 
 int finish(int status) {
+  int e = errno; /* a failed write earlier left its errno (EPIPE, ...) and the error flag */
+  if (ferror(stdout)) stdout_failed(e ? e : EIO);
   errno = 0;
   if (fflush(stdout) != 0 || ferror(stdout)) stdout_failed(errno ? errno : EIO);
   return status;

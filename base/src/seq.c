@@ -79,6 +79,7 @@ int main(int argc, char **argv) {
     for (long long v = a; d > 0 ? v <= z : v >= z; v += d) {
       if (printed++) fputs(sep, stdout);
       printf("%0*lld", width, v);
+      check_stdout();
       /* Stop before v + d would overflow. */
       if (d > 0 ? v > z - d : v < z - d) break;
     }
@@ -104,6 +105,7 @@ int main(int argc, char **argv) {
       }
       if (printed++) fputs(sep, stdout);
       fputs(cur, stdout);
+      check_stdout();
       if (past || isinf(v)) break;
     }
   }

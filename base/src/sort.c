@@ -173,6 +173,7 @@ int main(int argc, char **argv) {
     if (unique && i > 0 && keycmp(&lines[i - 1], &lines[i]) == 0) continue;
     fwrite(lines[i].s, 1, lines[i].len, out);
     putc('\n', out);
+    if (out == stdout) check_stdout();
   }
   if (out != stdout && (fflush(out) != 0 || ferror(out) || fclose(out) != 0)) {
     warn_path(outfile);

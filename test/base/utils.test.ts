@@ -612,7 +612,7 @@ describe('system utilities', () => {
   });
 
   test('yes repeats until stopped', async () => {
-    const r = await run(['yes', 'a', 'b'], { timeoutSeconds: 0.1 });
+    const r = await run(['yes', 'a', 'b'], { timeoutSeconds: 0.15 });
     assert.ok(r.stdout.startsWith('a b\na b\na b\n'), r.stdout.slice(0, 20));
     assert.ok(r.stdout.length > 1000);
     assert.equal(r.stdout.length % 4, 0);
