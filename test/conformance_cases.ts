@@ -426,7 +426,7 @@ fd_readdir from end cookie: ok 0
 fd_readdir bad ptr: errno 21
 fd_readdir bad fd: errno 8
 fd_readdir on file: errno 54
-fd_read on directory: errno 8
+fd_read on directory: errno 31
 fd_close rd: ok
 path_unlink_file rd/d_link: ok
 path_unlink_file rd/a.txt: ok
@@ -447,7 +447,7 @@ done
       'fd_filestat_set_size read-only: errno 8': 'fd_filestat_set_size read-only: errno 76',
       'fd_write on directory: errno 8': 'fd_write on directory: errno 76',
       'fd_readdir on file: errno 54': 'fd_readdir on file: errno 76',
-      'fd_read on directory: errno 8': 'fd_read on directory: errno 76',
+      'fd_read on directory: errno 31': 'fd_read on directory: errno 76',
     },
   },
   {

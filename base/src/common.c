@@ -12,7 +12,15 @@
 const char *prog = "?";
 const char *usage_text = "";
 
+/* WASI has no working directory: wasi-libc keeps one in the program, starting at "/". The
+ * shell passes its directory in $PWD; start there so relative paths mean what they say. */
+static void enter_pwd(void) {
+  const char *pwd = getenv("PWD");
+  if (pwd != NULL && pwd[0] == '/') (void)chdir(pwd);
+}
+
 void prog_init(const char *name, const char *usage) {
+  enter_pwd();
   prog = name;
   usage_text = usage;
   /* musl ignores setvbuf's size without a buffer: hand one over. */

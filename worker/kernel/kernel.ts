@@ -1,7 +1,7 @@
 // Kernel: the sentry's root object. Owns the VFS and its mounts, the task table and pids,
 // program loading (memory rewrite, import check, compile cache) and process start through the
 // Platform; every system call of every task enters through Kernel.syscall.
-import { Errno, Filetype, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_FILE_BASE, RIGHTS_STREAM, Signal } from '../syscalls/wasi/abi.js';
+import { Errno, Filetype, Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_FILE_BASE, RIGHTS_STREAM, Signal } from '../syscalls/wasi/abi.js';
 import { ExecError, ExitStatusFor } from './exec_error.js';
 import { Task, type ExitStatus } from './task.js';
 import { SysError } from './errors.js';
@@ -183,7 +183,7 @@ export class Kernel {
     task.pgid = spec.pgid ?? pid;
     try {
       spec.stdio.forEach((desc, fd) => {
-        const rights = rightsFor(desc.filetype);
+        const rights = rightsFor(desc);
         task.fds.install({ desc, rightsBase: rights.base, rightsInheriting: rights.inheriting, openedRights: rights.base }, fd);
       });
       for (const p of spec.preopens) {
@@ -237,10 +237,17 @@ export class Kernel {
   }
 }
 
-export function rightsFor(filetype: Filetype): { base: bigint; inheriting: bigint } {
-  switch (filetype) {
+/**
+ * The rights a description's fd starts with. A character device that is not a terminal
+ * (/dev/null, ...) can seek, like on Linux; that matters because wasi-libc's isatty() takes a
+ * character device without seek rights for a terminal.
+ */
+export function rightsFor(desc: FileDescription): { base: bigint; inheriting: bigint } {
+  switch (desc.filetype) {
     case Filetype.REGULAR_FILE: return { base: RIGHTS_FILE_BASE, inheriting: 0n };
     case Filetype.DIRECTORY: return { base: RIGHTS_DIR_BASE, inheriting: RIGHTS_DIR_INHERITING };
+    case Filetype.CHARACTER_DEVICE:
+      return { base: desc.isTerminal ? RIGHTS_STREAM : RIGHTS_STREAM | Rights.FD_SEEK | Rights.FD_TELL, inheriting: 0n };
     default: return { base: RIGHTS_STREAM, inheriting: 0n };
   }
 }

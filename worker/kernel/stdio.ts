@@ -10,12 +10,13 @@ let nextStreamIno = 1n << 40n;
 
 function streamStat(ino: bigint, size: number): Stat {
   const t = nowNs();
-  return { dev: 0n, ino, filetype: Filetype.CHARACTER_DEVICE, nlink: 1n, size: BigInt(size), atim: t, mtim: t, ctim: t };
+  return { dev: 0n, ino, filetype: Filetype.UNKNOWN, nlink: 1n, size: BigInt(size), atim: t, mtim: t, ctim: t };
 }
 
 /** Reads the given bytes, then end of file. Not writable, not seekable. */
 export class BufferSource extends FileDescription {
-  readonly filetype = Filetype.CHARACTER_DEVICE;
+  // Like a pipe (WASI has no FIFO type): not a terminal, so programs buffer their output.
+  readonly filetype = Filetype.UNKNOWN;
   private readonly ino = nextStreamIno++;
   private off = 0;
   constructor(private readonly data: Uint8Array) {
@@ -45,7 +46,8 @@ export class BufferSource extends FileDescription {
 
 /** Collects everything written (or passes each write to onData). Not readable. */
 export class BufferSink extends FileDescription {
-  readonly filetype = Filetype.CHARACTER_DEVICE;
+  // Like a pipe (WASI has no FIFO type): not a terminal, so programs buffer their output.
+  readonly filetype = Filetype.UNKNOWN;
   private readonly ino = nextStreamIno++;
   private readonly chunks: Uint8Array[] = [];
   private bytes = 0;

@@ -2,6 +2,7 @@
 // command's stdin and writes its stdout/stderr directly (no buffering in between, so output
 // ordering and interleaving match a native program). Node only.
 import * as fs from 'node:fs';
+import { isatty } from 'node:tty';
 import { Errno, Filetype } from '../syscalls/wasi/abi.js';
 import { fail } from '../kernel/errors.js';
 import { FileDescription, type Readiness } from '../vfs/file_description.js';
@@ -11,17 +12,21 @@ import { WaitQueue } from '../kernel/wait_queue.js';
 function hostFiletype(fd: number): { type: Filetype; isFile: boolean } {
   try {
     const st = fs.fstatSync(fd);
-    if (st.isFile()) return { type: Filetype.CHARACTER_DEVICE, isFile: true };
-    if (st.isCharacterDevice()) return { type: Filetype.CHARACTER_DEVICE, isFile: false };
-    return { type: Filetype.UNKNOWN, isFile: false }; // pipe or socket
+    // Only a terminal is a character device to the program: wasi-libc's isatty() looks at that.
+    if (st.isCharacterDevice() && isatty(fd)) return { type: Filetype.CHARACTER_DEVICE, isFile: false };
+    return { type: Filetype.UNKNOWN, isFile: st.isFile() }; // file, pipe, socket, /dev/null
   } catch {
-    return { type: Filetype.CHARACTER_DEVICE, isFile: false };
+    return { type: Filetype.UNKNOWN, isFile: false };
   }
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 abstract class HostStream extends FileDescription {
+  override get isTerminal(): boolean {
+    return this.filetype === Filetype.CHARACTER_DEVICE;
+  }
+
   readonly filetype: Filetype;
   protected readonly isFile: boolean;
   private readonly t = nowNs();

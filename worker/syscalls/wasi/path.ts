@@ -1,7 +1,7 @@
 // path_* handlers: everything that names a file by a path relative to a directory fd. Paths are
 // resolved by the VFS inside the fd's scope (a preopen never lets `..`, an absolute path or a
 // symlink lead outside it).
-import { Errno, Fdflags, Filetype, Lookupflags, Oflags, Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_FILE_BASE, RIGHTS_STREAM } from './abi.js';
+import { Errno, Fdflags, Filetype, Lookupflags, Oflags, Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING } from './abi.js';
 import { fail, SysError } from '../../kernel/errors.js';
 import { FdTable, type FdEntry } from '../../kernel/fd_table.js';
 import type { Task } from '../../kernel/task.js';
@@ -9,6 +9,7 @@ import type { Inode } from '../../vfs/inode.js';
 import type { Chain } from '../../vfs/vfs.js';
 import { FdAliasInode } from '../../fsimpl/devfs/devfs.js';
 import { decodeTimes, dirWith, type Handler } from './util.js';
+import { rightsFor } from '../../kernel/kernel.js';
 
 function last(chain: Chain): Inode {
   return chain[chain.length - 1]!;
@@ -99,7 +100,7 @@ export const path_open: Handler = (t, a) => {
     const scope = { floor: chain.length, clampAtFloor: false, allowAbsolute: false };
     entry = { desc, rightsBase: rb, rightsInheriting: inheriting & RIGHTS_DIR_INHERITING, openedRights: rb, chain, scope };
   } else {
-    const rb = base & (desc.filetype === Filetype.REGULAR_FILE ? RIGHTS_FILE_BASE : RIGHTS_STREAM);
+    const rb = base & rightsFor(desc).base;
     entry = { desc, rightsBase: rb, rightsInheriting: 0n, openedRights: rb };
   }
   let fd: number;

@@ -14,6 +14,8 @@ export type Handler = (t: Task, a: SyscallArgs) => number | Promise<number>;
 export function fdWith(t: Task, fd: number, right: bigint): FdEntry {
   const e = t.fds.get(fd);
   if ((e.rightsBase & right) !== right) {
+    // Reading a directory is EISDIR, as on Linux (`cat DIR`); writing one is EBADF below.
+    if ((right & Rights.FD_READ) !== 0n && e.desc.filetype === Filetype.DIRECTORY) fail(Errno.ISDIR);
     if ((right === Rights.FD_READ || right === Rights.FD_WRITE) && (e.openedRights & right) === 0n) fail(Errno.BADF);
     // Changing a file's size needs it open for writing, as ftruncate does on Linux.
     if ((right === Rights.FD_FILESTAT_SET_SIZE || right === Rights.FD_ALLOCATE) && (e.openedRights & Rights.FD_WRITE) === 0n) fail(Errno.BADF);
