@@ -14,6 +14,7 @@ declare global {
       screen(): string[];
       cursorRow(): number;
       bytesReceived(): number;
+      batchesReceived(): number;
     };
     /** Markers set by mark(): rows of the buffer that follow scrolling. */
     __consoleMarks?: Map<number, { line: number; isDisposed: boolean }>;
