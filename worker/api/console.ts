@@ -14,6 +14,8 @@ export class ConsoleService implements ConsoleApi {
 
   constructor(private readonly kernel: Kernel, private readonly env: () => string[]) {
     this.pty = new Pty((pgid, sig) => kernel.signalGroup(pgid, sig));
+    // While the page renders terminal output it needs a core: tell the platform not to spin.
+    this.pty.onRenderingChange = (busy) => kernel.platform.setBackgroundLoad(busy ? 1 : 0);
   }
 
   async attach(cols: number, rows: number, onOutput: (chunk: Uint8Array) => void): Promise<void> {

@@ -57,6 +57,12 @@ export interface Platform {
   /** Cores the machine has (the kernel's limits and the spin policy use it). */
   readonly cores: number;
   start(spec: ProcessSpec, events: ProcessEvents): ProcessHandle;
+  /**
+   * How many threads outside the platform's own are busy now (for example the page rendering
+   * terminal output). A platform that spins while waiting stops spinning when they would take
+   * the cores it spins on.
+   */
+  setBackgroundLoad(threads: number): void;
   /** Stops background work (warm workers) so a Node process can exit. */
   shutdown(): void;
 }

@@ -32,6 +32,9 @@ export class Pty {
   private unacked = 0;
   private sink: ((chunk: Uint8Array) => void) | null = null;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private rendering = false;
+  /** Called when the console starts or stops having output to render (it is then busy). */
+  onRenderingChange: (rendering: boolean) => void = () => {};
 
   constructor(private readonly signalGroup: (pgid: number, sig: Signal) => void) {
     this.ld = new LineDiscipline({
@@ -58,6 +61,7 @@ export class Pty {
   /** The console rendered n bytes. */
   ack(n: number): void {
     this.unacked = Math.max(0, this.unacked - n);
+    this.noteRendering();
     this.scheduleFlush(true);
     this.changed.notify();
   }
@@ -131,6 +135,14 @@ export class Pty {
       this.unacked += size;
       sink(batch);
     }
+    this.noteRendering();
+  }
+
+  private noteRendering(): void {
+    const now = this.unacked > 0;
+    if (now === this.rendering) return;
+    this.rendering = now;
+    this.onRenderingChange(now);
   }
 
   /** A new open file description of the slave side. */

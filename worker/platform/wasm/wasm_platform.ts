@@ -159,9 +159,17 @@ export class WasmPlatform implements Platform {
     Atomics.notify(this.bell, BELL_COUNT);
   }
 
-  /** Spinning only pays while every runnable thread (kernel + processes) has a core. */
+  private backgroundLoad = 0;
+
+  setBackgroundLoad(threads: number): void {
+    if (threads === this.backgroundLoad) return;
+    this.backgroundLoad = threads;
+    this.updateSpin();
+  }
+
+  /** Spinning only pays while every busy thread (kernel, processes, others) has a core. */
   private spinAllowed(): boolean {
-    return this.procs.size + 1 <= this.cores;
+    return this.procs.size + 1 + this.backgroundLoad <= this.cores;
   }
 
   private updateSpin(): void {
