@@ -17,7 +17,6 @@ export function dispatchSyscall(k: Kernel, t: Task, num: number, a: SyscallArgs,
   const entry = SYSCALL_TABLE[idx];
   if (!entry || !t.alive) return Errno.NOSYS;
   t.layout = unstable ? UNSTABLE : PREVIEW1;
-  t.mem.refresh();
   k.current = t;
   const line = strace ? formatCall(t, SIGNATURES[idx]!, a, t.layout.name) : '';
   const started = strace ? performance.now() : 0;

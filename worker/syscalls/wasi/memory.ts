@@ -27,12 +27,20 @@ export class ProcessMemory {
     this.dv = new DataView(b);
   }
 
+  /** The memory's current size (refreshing the views). */
   get byteLength(): number {
+    this.refresh();
     return this.u8.byteLength;
   }
 
-  /** EFAULT unless [ptr, ptr+len) lies inside memory. */
+  /**
+   * EFAULT unless [ptr, ptr+len) lies inside memory. Memory only grows and shared buffers never
+   * detach, so the cached views stay valid for what they cover; they are refreshed only when an
+   * access falls beyond them (reading memory.buffer on every call costs more than the call).
+   */
   check(ptr: number, len: number): void {
+    if (ptr >= 0 && len >= 0 && ptr + len <= this.u8.byteLength) return;
+    this.refresh();
     if (ptr < 0 || len < 0 || ptr + len > this.u8.byteLength) fail(Errno.FAULT, `address 0x${ptr.toString(16)}+${len} outside memory`);
   }
 
