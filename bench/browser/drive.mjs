@@ -1,0 +1,76 @@
+// Node side of the Chromium part of `npm run bench`: builds the bench page with Vite, serves it
+// (with the cross-origin isolation headers SharedArrayBuffer needs, and the programs under
+// /programs/), runs window.bench.run in headless Chromium and returns its results.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, normalize, extname } from 'node:path';
+
+const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
+  '.map': 'application/json', '.css': 'text/css' };
+
+function serve(webDist, programsDir) {
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, 'http://x');
+    let path = decodeURIComponent(url.pathname);
+    if (path === '/') path = '/index.html';
+    const base = path.startsWith('/programs/') ? programsDir : webDist;
+    const rel = path.startsWith('/programs/') ? path.slice('/programs'.length) : path;
+    const file = normalize(join(base, rel));
+    const headers = {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Cache-Control': 'no-store',
+    };
+    if (!file.startsWith(base)) {
+      res.writeHead(403, headers).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      res.writeHead(404, headers).end('not found');
+    }
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function chromiumPath() {
+  for (const p of [process.env.WASMVISOR_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (p && existsSync(p)) return p;
+  }
+  return undefined; // Playwright's own, if installed
+}
+
+export async function browserBench({ root, scale, log }) {
+  const { build } = await import('vite');
+  log('Chromium: building the bench page (vite)');
+  await build({ configFile: join(root, 'bench/vite.config.mjs'), logLevel: 'warn' });
+  const server = await serve(join(root, 'bench/web-dist'), join(root, 'bench/programs/build'));
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      const t = m.text();
+      if (t.startsWith('[bench] ')) log(t.slice(8));
+      else if (m.type() === 'error' || m.type() === 'warning') log(`Chromium console: ${t}`);
+    });
+    page.on('pageerror', (e) => log(`Chromium page error: ${e.message}`));
+    const { port } = server.address();
+    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.waitForFunction(() => window.bench !== undefined);
+    const results = await page.evaluate((cfg) => window.bench.run(cfg), { scale });
+    results.version = browser.version();
+    return results;
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}

@@ -1,0 +1,82 @@
+// The benchmark page: window.bench.run({ scale }) runs the raw ping-pongs and the suite for
+// wasmvisor and browser_wasi_shim, each in a fresh Web Worker, one after the other, and
+// resolves with the same result shape the Node part produces.
+import { median } from '../lib/suite.mjs';
+import { PINGPONG_BYTES } from '../lib/pingpong.mjs';
+import { busyLoad } from './busy.mjs';
+
+const PROGRAMS = ['calls', 'io', 'hello', 'cpu'];
+const logEl = document.getElementById('log');
+const log = (m) => {
+  console.log(`[bench] ${m}`);
+  logEl.textContent += `\n${m}`;
+};
+
+function player(sab, role, mode, n) {
+  const w = new Worker(new URL('./pingpong.worker.js', import.meta.url), { type: 'module' });
+  return new Promise((resolve, reject) => {
+    w.onmessage = (e) => {
+      w.terminate();
+      resolve(e.data);
+    };
+    w.onerror = (e) => reject(new Error(e.message));
+    w.postMessage({ sab, role, mode, n });
+  });
+}
+
+async function pingpongs(scale) {
+  const out = {};
+  const busy = busyLoad();
+  const one = async (mode, n, key) => {
+    const xs = [];
+    for (let k = 0; k < 5; k++) {
+      const sab = new SharedArrayBuffer(PINGPONG_BYTES);
+      const [ns] = await Promise.all([player(sab, 'ping', mode, n), player(sab, 'pong', mode, n)]);
+      xs.push(ns);
+    }
+    out[key] = { median: median(xs), samples: xs };
+  };
+  await one('block', Math.round(5000 * scale) || 100, 'block');
+  await one('async', Math.round(5000 * scale) || 100, 'async');
+  await one('spin', Math.round(200000 * scale) || 1000, 'spin');
+  await busy.start();
+  try {
+    await one('block', Math.round(5000 * scale) || 100, 'block_busy');
+    await one('async', Math.round(5000 * scale) || 100, 'async_busy');
+    await one('spin', Math.round(20000 * scale) || 1000, 'spin_busy');
+  } finally {
+    await busy.stop();
+  }
+  return out;
+}
+
+function suite(runtime, programs, scale) {
+  const w = new Worker(new URL('./suite.worker.js', import.meta.url), { type: 'module' });
+  return new Promise((resolve, reject) => {
+    w.onmessage = (e) => {
+      const m = e.data;
+      if (m.type === 'log') log(`Chromium ${m.message}`);
+      else {
+        w.terminate();
+        if (m.type === 'done') resolve(m.results);
+        else reject(new Error(`${runtime}: ${m.message}`));
+      }
+    };
+    w.onerror = (e) => reject(new Error(`${runtime} worker: ${e.message}`));
+    w.postMessage({ runtime, programs, scale });
+  });
+}
+
+async function run({ scale = 1 } = {}) {
+  if (!crossOriginIsolated) throw new Error('the bench page is not cross-origin isolated');
+  const programs = {};
+  for (const p of PROGRAMS) programs[p] = new Uint8Array(await (await fetch(`/programs/${p}.wasm`)).arrayBuffer());
+  const results = { cores: navigator.hardwareConcurrency };
+  log('Chromium: raw round trips');
+  results.pingpong = await pingpongs(scale);
+  results.wasmvisor = await suite('wasmvisor', programs, scale);
+  results.shim = await suite('shim', programs, scale);
+  return results;
+}
+
+window.bench = { run };
