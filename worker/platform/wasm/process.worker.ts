@@ -11,6 +11,9 @@ import {
 import { SIGNATURES, UNSTABLE_BASE, UNSTABLE_NAMES, SYSCALL_NUMBER, VDSO_CALLS } from '../../syscalls/wasi/signatures.js';
 
 const EFAULT = 21;
+/** Bounds of a process's adaptive spin (polls of its channel before it sleeps). */
+const MAX_SPIN = 1 << 16;
+const MIN_SPIN = 256;
 const EINVAL = 28;
 
 interface Port {
@@ -46,15 +49,20 @@ function run(msg: StartMessage, port: Port): void {
     return end <= dv.byteLength;
   };
 
+  let spinBudget = MAX_SPIN;
   /** The trap into the kernel: post the call, ring, spin, sleep, return the errno. */
   const trap = (num: number): number => {
     i32[NUMBER] = num;
     Atomics.store(i32, STATE, REQUEST);
     Atomics.add(bell, BELL_COUNT, 1);
     if (Atomics.load(bell, BELL_SLEEPING) !== 0) Atomics.notify(bell, BELL_COUNT);
-    const spins = Atomics.load(bell, BELL_SPIN);
-    for (let k = 0; k < spins; k++) {
-      if (Atomics.load(i32, STATE) === RESPONSE) break;
+    // Spin (adaptively: a budget that doubles when spinning caught the answer and halves when
+    // it did not), then sleep.
+    const spins = Math.min(Atomics.load(bell, BELL_SPIN), spinBudget);
+    if (spins > 0) {
+      let k = 0;
+      while (k < spins && Atomics.load(i32, STATE) !== RESPONSE) k++;
+      spinBudget = k < spins ? Math.min(spinBudget * 2, MAX_SPIN) : Math.max(spinBudget >> 1, MIN_SPIN);
     }
     for (;;) {
       const s = Atomics.load(i32, STATE);

@@ -13,10 +13,18 @@ import type { ProcessWorker, WorkerHost } from './host.js';
 
 const EIO = 29;
 
-/** How long the kernel keeps polling for the next request before it sleeps (ms). */
-const KERNEL_SPIN_MS = 0.05;
+/**
+ * How long the kernel keeps polling for the next request before it sleeps (ms), at most and at
+ * least. Longer than a process worker takes to wake from Atomics.wait (~50 µs here), or one
+ * sleep makes both sides sleep from then on; much longer (1 ms was tried) takes the core a
+ * starting process needs and makes start-to-exit slower.
+ */
+const KERNEL_SPIN_MS = 0.1;
+const KERNEL_SPIN_MIN_MS = 0.02;
+/** Longest the kernel blocks its thread waiting for a request before sleeping asynchronously. */
+const BLOCK_MS = 1;
 /** Polls a process makes for its answer before it sleeps, while a core is free. */
-const PROCESS_SPIN = 20000;
+const PROCESS_SPIN = 1 << 16;
 /** The serving loop yields to the event loop at least this often (ms). */
 const YIELD_EVERY_MS = 4;
 
@@ -70,6 +78,16 @@ class WasmProcess implements ProcessHandle {
     if (Atomics.load(i32, WAITING) !== 0) Atomics.notify(i32, STATE);
   }
 }
+
+/** Atomics.wait is allowed on this thread (not on a browser's main thread). */
+const canBlock = (() => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const yieldToEventLoop: () => Promise<void> =
   typeof setImmediate === 'function'
@@ -202,9 +220,13 @@ export class WasmPlatform implements Platform {
 
   private async loop(): Promise<void> {
     this.looping = true;
-    const bell = this.bell;
-    let lastYield = performance.now();
     try {
+      await Promise.resolve(); // never spin inside start(): let the caller go on first
+      const bell = this.bell;
+      let lastYield = performance.now();
+      // Adaptive spin window: doubles when a spin catches the next request, halves when not,
+      // so a process that computes for long between calls does not keep a core busy for nothing.
+      let spinMs = KERNEL_SPIN_MS;
       while (this.procs.size > 0) {
         const seen = Atomics.load(bell, BELL_COUNT);
         this.serveAll();
@@ -216,20 +238,29 @@ export class WasmPlatform implements Platform {
         }
         if (this.spinAllowed()) {
           let rang = false;
-          const until = now + KERNEL_SPIN_MS;
-          while (performance.now() < until) {
+          const until = now + spinMs;
+          for (let i = 1; ; i++) {
             if (Atomics.load(bell, BELL_COUNT) !== seen) {
               rang = true;
               break;
             }
+            // Read the clock only every 64 polls: it costs more than a poll.
+            if ((i & 63) === 0 && performance.now() >= until) break;
           }
+          spinMs = rang ? Math.min(spinMs * 2, KERNEL_SPIN_MS) : Math.max(spinMs / 2, KERNEL_SPIN_MIN_MS);
           if (rang) continue;
         }
         Atomics.store(bell, BELL_SLEEPING, 1);
-        const w = Atomics.waitAsync(bell, BELL_COUNT, seen);
-        if (w.async) await w.value;
+        // A short blocking wait is woken directly by the process's notify; waitAsync needs an
+        // event-loop turn. Block at most BLOCK_MS, then sleep without holding the event loop.
+        let woke = false;
+        if (canBlock) woke = Atomics.wait(bell, BELL_COUNT, seen, BLOCK_MS) !== 'timed-out';
+        if (!woke) {
+          const w = Atomics.waitAsync(bell, BELL_COUNT, seen);
+          if (w.async) await w.value;
+          lastYield = performance.now();
+        }
         Atomics.store(bell, BELL_SLEEPING, 0);
-        lastYield = performance.now();
       }
     } finally {
       this.looping = false;
