@@ -13,7 +13,7 @@ import { SIGNATURES, UNSTABLE_BASE, UNSTABLE_NAMES, SYSCALL_NUMBER, VDSO_CALLS }
 const EFAULT = 21;
 /** Bounds of a process's adaptive spin (polls of its channel before it sleeps). */
 const MAX_SPIN = 1 << 16;
-const MIN_SPIN = 256;
+const MIN_SPIN = 2048;
 const EINVAL = 28;
 
 interface Port {

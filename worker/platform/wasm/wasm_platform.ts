@@ -20,7 +20,9 @@ const EIO = 29;
  * starting process needs and makes start-to-exit slower.
  */
 const KERNEL_SPIN_MS = 0.1;
-const KERNEL_SPIN_MIN_MS = 0.02;
+// Never shorter than a sleeping process takes to wake and send its next call (~50 µs): a
+// shorter window makes both sides sleep on every call from then on.
+const KERNEL_SPIN_MIN_MS = 0.1;
 /** Longest the kernel blocks its thread waiting for a request before sleeping asynchronously. */
 const BLOCK_MS = 1;
 /** Polls a process makes for its answer before it sleeps, while a core is free. */
@@ -77,6 +79,22 @@ class WasmProcess implements ProcessHandle {
     Atomics.store(i32, STATE, RESPONSE);
     if (Atomics.load(i32, WAITING) !== 0) Atomics.notify(i32, STATE);
   }
+}
+
+let calibratedPollsPerMs = 0;
+/** How many doorbell polls this thread makes in a millisecond (measured once). */
+function pollsPerMs(): number {
+  if (calibratedPollsPerMs) return calibratedPollsPerMs;
+  const probe = new Int32Array(new SharedArrayBuffer(4));
+  let n = 0;
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < 2) {
+    for (let k = 0; k < 1024; k++) n += Atomics.load(probe, 0) + 1;
+    t = performance.now();
+  }
+  calibratedPollsPerMs = Math.max(1000, Math.round(n / (t - t0)));
+  return calibratedPollsPerMs;
 }
 
 /** Atomics.wait is allowed on this thread (not on a browser's main thread). */
@@ -223,31 +241,27 @@ export class WasmPlatform implements Platform {
     try {
       await Promise.resolve(); // never spin inside start(): let the caller go on first
       const bell = this.bell;
-      let lastYield = performance.now();
-      // Adaptive spin window: doubles when a spin catches the next request, halves when not,
-      // so a process that computes for long between calls does not keep a core busy for nothing.
-      let spinMs = KERNEL_SPIN_MS;
+      // Clocks are dear here (performance.now() costs ~200 ns in Chromium, more than a poll of
+      // the doorbell): the spin is measured in polls, the yield deadline with Date.now().
+      const maxPolls = Math.max(64, Math.round(pollsPerMs() * KERNEL_SPIN_MS));
+      const minPolls = Math.max(16, Math.round(pollsPerMs() * KERNEL_SPIN_MIN_MS));
+      // Adaptive spin: doubles when a spin catches the next request, halves when not, so a
+      // process that computes for long between calls does not keep a core busy for nothing.
+      let polls = maxPolls;
+      let lastYield = Date.now();
       while (this.procs.size > 0) {
         const seen = Atomics.load(bell, BELL_COUNT);
         this.serveAll();
-        const now = performance.now();
-        if (now - lastYield > YIELD_EVERY_MS) {
+        if (Date.now() - lastYield > YIELD_EVERY_MS) {
           await yieldToEventLoop();
-          lastYield = performance.now();
+          lastYield = Date.now();
           continue;
         }
         if (this.spinAllowed()) {
-          let rang = false;
-          const until = now + spinMs;
-          for (let i = 1; ; i++) {
-            if (Atomics.load(bell, BELL_COUNT) !== seen) {
-              rang = true;
-              break;
-            }
-            // Read the clock only every 64 polls: it costs more than a poll.
-            if ((i & 63) === 0 && performance.now() >= until) break;
-          }
-          spinMs = rang ? Math.min(spinMs * 2, KERNEL_SPIN_MS) : Math.max(spinMs / 2, KERNEL_SPIN_MIN_MS);
+          let i = 0;
+          while (i < polls && Atomics.load(bell, BELL_COUNT) === seen) i++;
+          const rang = i < polls;
+          polls = rang ? Math.min(polls * 2, maxPolls) : Math.max(polls >> 1, minPolls);
           if (rang) continue;
         }
         Atomics.store(bell, BELL_SLEEPING, 1);
@@ -258,7 +272,7 @@ export class WasmPlatform implements Platform {
         if (!woke) {
           const w = Atomics.waitAsync(bell, BELL_COUNT, seen);
           if (w.async) await w.value;
-          lastYield = performance.now();
+          lastYield = Date.now();
         }
         Atomics.store(bell, BELL_SLEEPING, 0);
       }
