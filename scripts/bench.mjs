@@ -2,8 +2,10 @@
 // npm run bench: measures wasmvisor against node:wasi and @bjorn3/browser_wasi_shim under Node,
 // and against browser_wasi_shim in headless Chromium, with the same programs
 // (bench/programs/build/*.wasm), in one run; prints one table, the raw crossing costs and the
-// issue's targets. `npm run bench` builds first (dist/ and the page); this script builds the
-// bench page (bench/browser/) itself.
+// issue's targets. The table also has wasmvisor-only rows: `cat FILE | wc -c` through a kernel
+// pipe (Node and Chromium, bench/lib/pipe.mjs) and the console's output throughput on the real
+// app page (Chromium, bench/browser/console.mjs). `npm run bench` builds first (dist/ and the
+// page); this script builds the bench page (bench/browser/) itself.
 //
 //   node scripts/bench.mjs [--json FILE] [--quick] [--node-only | --browser-only]
 //     --json FILE   also write every sample and median as JSON
@@ -135,7 +137,7 @@ async function pingpongs(measure, busy) {
 }
 
 async function nodeBench() {
-  const { wasmvisorRuntime, nodeWasiRuntime } = await import('../bench/lib/node_runtimes.mjs');
+  const { wasmvisorRuntime, nodeWasiRuntime, wasmvisorPipeBench } = await import('../bench/lib/node_runtimes.mjs');
   const { shimRuntime } = await import('../bench/lib/shim_runtime.mjs');
   const { measure } = await import('../bench/lib/pingpong.node.mjs');
   const bytes = Object.fromEntries(PROGRAMS.map((p) => [p, new Uint8Array(readFileSync(join(root, 'bench/programs/build', `${p}.wasm`)))]));
@@ -158,6 +160,8 @@ async function nodeBench() {
       rt.close();
     }
   }
+  log('Node: cat | wc -c through a kernel pipe');
+  Object.assign(results.wasmvisor, await wasmvisorPipeBench({ scale, log: (m) => log(`Node ${m}`) }));
   return results;
 }
 
@@ -210,6 +214,7 @@ const out = [
   'peer\'s in the row\'s unit, followed by whether that is better or worse for wasmvisor.',
   '',
   table(results),
+  ...Object.entries(results.chromium?.partErrors ?? {}).map(([part, e]) => `(Chromium ${part} rows failed: ${e})`),
   '',
   'Crossing context: raw round trips between two threads vs wasmvisor\'s kernel crossing',
   '',

@@ -1,6 +1,7 @@
 // Node side of the Chromium part of `npm run bench`: builds the bench page with Vite, serves it
 // (with the cross-origin isolation headers SharedArrayBuffer needs, and the programs under
-// /programs/), runs window.bench.run in headless Chromium and returns its results.
+// /programs/), runs window.bench.run in headless Chromium and returns its results; then the
+// console rows on the real app page in the same browser (console.mjs).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
@@ -56,18 +57,51 @@ export async function browserBench({ root, scale, log }) {
       '--disable-component-update', '--disable-sync'],
   });
   try {
-    const page = await browser.newPage();
-    page.on('console', (m) => {
-      const t = m.text();
-      if (t.startsWith('[bench] ')) log(t.slice(8));
-      else if (m.type() === 'error' || m.type() === 'warning') log(`Chromium console: ${t}`);
-    });
-    page.on('pageerror', (e) => log(`Chromium page error: ${e.message}`));
     const { port } = server.address();
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => window.bench !== undefined);
+    // A page in a new browser context (its own renderer process) for each part.
+    const open = async () => {
+      const page = await browser.newPage();
+      page.on('console', (m) => {
+        const t = m.text();
+        if (t.startsWith('[bench] ')) log(t.slice(8));
+        else if (m.type() === 'error' || m.type() === 'warning') log(`Chromium console: ${t}`);
+      });
+      page.on('pageerror', (e) => log(`Chromium page error: ${e.message}`));
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.waitForFunction(() => window.bench !== undefined);
+      return page;
+    };
+    const page = await open();
     const results = await page.evaluate((cfg) => window.bench.run(cfg), { scale });
     results.version = browser.version();
+    await page.close();
+    // The pipe rows on a fresh page (a new renderer process): a renderer holds only ~124 wasm
+    // memories at once (each reserves ~8 GiB of address space), and after the suites' hundreds of
+    // processes and instances kernel.spawn sometimes failed with "WebAssembly.Memory(): could not
+    // allocate memory" — exited processes' memories stay alive until the (recycled, idle) process
+    // workers collect garbage, which they seldom do.
+    // A failed part leaves its rows empty ("—") and says why under the table (partErrors).
+    const part = async (name, rows) => {
+      try {
+        Object.assign(results.wasmvisor, await rows());
+      } catch (e) {
+        log(`Chromium ${name} part failed: ${e?.stack ?? e}`);
+        (results.partErrors ??= {})[name] = String(e?.message ?? e);
+      }
+    };
+    await part('pipe', async () => {
+      const p = await open();
+      try {
+        return await p.evaluate((cfg) => window.bench.pipe(cfg), { scale });
+      } finally {
+        await p.close();
+      }
+    });
+    // The console rows: the real app page (web-dist/ from `npm run build`), its xterm.js.
+    await part('console', async () => {
+      const { consoleBench } = await import('./console.mjs');
+      return consoleBench({ browser, root, scale, log });
+    });
     return results;
   } finally {
     await browser.close();

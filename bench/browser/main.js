@@ -1,6 +1,7 @@
 // The benchmark page: window.bench.run({ scale }) runs the raw ping-pongs and the suite for
 // wasmvisor and browser_wasi_shim, each in a fresh Web Worker, one after the other, and
-// resolves with the same result shape the Node part produces.
+// resolves with the same result shape the Node part produces. window.bench.pipe({ scale }) runs
+// the pipe rows (wasmvisor only; the driver calls it on a fresh page, see drive.mjs).
 import { median } from '../lib/suite.mjs';
 import { PINGPONG_BYTES } from '../lib/pingpong.mjs';
 import { busyLoad } from './busy.mjs';
@@ -50,8 +51,8 @@ async function pingpongs(scale) {
   return out;
 }
 
-function suite(runtime, programs, scale) {
-  const w = new Worker(new URL('./suite.worker.js', import.meta.url), { type: 'module' });
+/** A worker that posts { type: 'log' | 'done' | 'error' }: resolves with its results. */
+function collect(w, what, message) {
   return new Promise((resolve, reject) => {
     w.onmessage = (e) => {
       const m = e.data;
@@ -59,12 +60,23 @@ function suite(runtime, programs, scale) {
       else {
         w.terminate();
         if (m.type === 'done') resolve(m.results);
-        else reject(new Error(`${runtime}: ${m.message}`));
+        else reject(new Error(`${what}: ${m.message}`));
       }
     };
-    w.onerror = (e) => reject(new Error(`${runtime} worker: ${e.message}`));
-    w.postMessage({ runtime, programs, scale });
+    w.onerror = (e) => reject(new Error(`${what} worker: ${e.message}`));
+    w.postMessage(message);
   });
+}
+
+function suite(runtime, programs, scale) {
+  const w = new Worker(new URL('./suite.worker.js', import.meta.url), { type: 'module' });
+  return collect(w, runtime, { runtime, programs, scale });
+}
+
+/** `cat FILE | wc -c` through a kernel pipe and its single-process context rows (wasmvisor only). */
+function pipe(scale) {
+  const w = new Worker(new URL('./pipe.worker.js', import.meta.url), { type: 'module' });
+  return collect(w, 'pipe', { scale });
 }
 
 async function run({ scale = 1 } = {}) {
@@ -79,4 +91,4 @@ async function run({ scale = 1 } = {}) {
   return results;
 }
 
-window.bench = { run };
+window.bench = { run, pipe: ({ scale = 1 } = {}) => pipe(scale) };

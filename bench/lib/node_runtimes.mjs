@@ -1,7 +1,8 @@
 // The Node runtimes under test: wasmvisor (kernel on this thread, each process in a
 // worker_thread, stdout the kernel's own /dev/null, files on its tmpfs) and Node's built-in
 // node:wasi (preview1; stdout is the host's /dev/null, files in a real temporary directory).
-// Both compile each program once; a run is start → exit of a fresh process/instance.
+// Both compile each program once; a run is start → exit of a fresh process/instance. Also the
+// wasmvisor-only pipe rows (bench/lib/pipe.mjs) with the kernel booted as the app boots it.
 import { WASI } from 'node:wasi';
 import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, ftruncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,18 @@ export async function wasmvisorRuntime(programs) {
   const { NodeWorkerHost } = await load('platform/wasm/host.node.js');
   const { BufferSink, BufferSource } = await load('kernel/stdio.js');
   return makeWasmvisor({ bootMachine, WasmPlatform, BufferSink, BufferSource }, new NodeWorkerHost(), programs);
+}
+
+/** `cat FILE | wc -c` through a kernel pipe and its context rows (bench/lib/pipe.mjs), wasmvisor only. */
+export async function wasmvisorPipeBench(opts) {
+  const { runPipeBench } = await import('./pipe.mjs');
+  const { bootKernel } = await load('api/api.js');
+  const { loadBaseImage } = await load('api/base_image.node.js');
+  const { WasmPlatform } = await load('platform/wasm/wasm_platform.js');
+  const { NodeWorkerHost } = await load('platform/wasm/host.node.js');
+  const { Pipe } = await load('kernel/pipe.js');
+  const { BufferSink } = await load('kernel/stdio.js');
+  return runPipeBench({ bootKernel, loadBaseImage, WasmPlatform, Pipe, BufferSink }, new NodeWorkerHost(), opts);
 }
 
 /** programs: { name: WebAssembly.Module } */

@@ -3,7 +3,8 @@
 import { ROWS, UNITS } from './suite.mjs';
 
 const ROW_ORDER = ['clock', 'random', 'pwrite', 'seek', 'pwrite_busy', 'seek_busy', 'stdout', 'file_write',
-  'file_read', 'files', 'hello', 'hello_b2b', 'cpu'];
+  'file_read', 'files', 'hello', 'hello_b2b', 'cpu', 'pipe', 'pipe_cat_null', 'pipe_wc_file', 'console_bytes',
+  'console_bytes_null', 'console_lines'];
 
 export function fmtValue(v) {
   if (v === undefined || v === null || Number.isNaN(v)) return '—';
@@ -42,7 +43,7 @@ export function table(results) {
     const better = UNITS[unit].better === 'lower' ? '↓' : '↑';
     const nw = med(n, 'wasmvisor', row), nn = med(n, 'node:wasi', row), ns = med(n, 'shim', row);
     const cw = med(c, 'wasmvisor', row), cs = med(c, 'shim', row);
-    lines.push(`| ${title} | ${unit} ${better} | ${fmtValue(nw)} | ${fmtValue(nn)} | ${fmtValue(ns)} | ` +
+    lines.push(`| ${title.replaceAll('|', '\\|')} | ${unit} ${better} | ${fmtValue(nw)} | ${fmtValue(nn)} | ${fmtValue(ns)} | ` +
       `${fmtRatio(row, nw, nn)} | ${fmtRatio(row, nw, ns)} | ${fmtValue(cw)} | ${fmtValue(cs)} | ${fmtRatio(row, cw, cs)} |`);
   }
   return lines.join('\n');

@@ -14,6 +14,8 @@ export const UNITS = {
   'µs/file': { better: 'lower' },
   'MiB/s': { better: 'higher' },
   ms: { better: 'lower' },
+  'MB/s': { better: 'higher' },
+  'lines/s': { better: 'higher' },
 };
 
 /**
@@ -60,6 +62,14 @@ export const ROWS = {
   hello: { title: '7. hello start→exit (compiled)', unit: 'ms' },
   hello_b2b: { title: '7. hello start→exit, back to back', unit: 'ms' },
   cpu: { title: '8. CPU loop, 200M iterations', unit: 'ms' },
+  // wasmvisor only (bench/lib/pipe.mjs, bench/browser/console.mjs): the peers have no pipes and
+  // no terminal.
+  pipe: { title: '9. cat 64 MiB file | wc -c (kernel pipe)', unit: 'MiB/s' },
+  pipe_cat_null: { title: '9. cat 64 MiB file > /dev/null (no pipe)', unit: 'MiB/s' },
+  pipe_wc_file: { title: '9. wc -c 64 MiB file (no pipe)', unit: 'MiB/s' },
+  console_bytes: { title: '10. console: yes | head -c 50 MB (xterm.js)', unit: 'MB/s' },
+  console_bytes_null: { title: '10. console: same pipeline > /dev/null (no terminal)', unit: 'MB/s' },
+  console_lines: { title: '10. console: seq 1 200000 (a write a line)', unit: 'lines/s' },
 };
 
 export function median(xs) {
