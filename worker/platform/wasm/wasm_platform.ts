@@ -27,6 +27,11 @@ const KERNEL_SPIN_MIN_MS = 0.1;
 const BLOCK_MS = 1;
 /** Polls a process makes for its answer before it sleeps, while a core is free. */
 const PROCESS_SPIN = 1 << 16;
+/**
+ * Programs one process worker runs before it is retired. Chromium ran out of address space after
+ * ~124 programs when workers were reused forever (their old memories were not yet collected).
+ */
+const RUNS_PER_WORKER = 16;
 /** The serving loop yields to the event loop at least this often (ms). */
 const YIELD_EVERY_MS = 4;
 
@@ -132,6 +137,8 @@ export class WasmPlatform implements Platform {
   private readonly bell = new Int32Array(this.doorbell);
   private readonly procs = new Set<WasmProcess>();
   private readonly warm: ProcessWorker[] = [];
+  /** Programs each worker has run (workers are reused after a clean exit). */
+  private readonly runs = new WeakMap<ProcessWorker, number>();
   private readonly warmTarget: number;
   private looping = false;
   private closed = false;
@@ -182,7 +189,11 @@ export class WasmPlatform implements Platform {
   recycle(worker: ProcessWorker): void {
     worker.setHandlers(() => {}, () => {});
     worker.setKeepAlive(false);
-    if (!this.closed && this.warm.length < this.warmTarget + 2) this.warm.push(worker);
+    const runs = (this.runs.get(worker) ?? 0) + 1;
+    this.runs.set(worker, runs);
+    // A worker keeps the memories of the programs it ran until it collects garbage, and each
+    // wasm memory reserves gigabytes of address space: retire workers after a few programs.
+    if (!this.closed && runs < RUNS_PER_WORKER && this.warm.length < this.warmTarget + 2) this.warm.push(worker);
     else worker.terminate();
   }
 
@@ -196,6 +207,8 @@ export class WasmPlatform implements Platform {
   }
 
   private backgroundLoad = 0;
+  /** Syscalls being served asynchronously (blocked reads, polls, ...). */
+  private pendingAsync = 0;
 
   setBackgroundLoad(threads: number): void {
     if (threads === this.backgroundLoad) return;
@@ -228,10 +241,13 @@ export class WasmPlatform implements Platform {
         r = EIO;
       }
       if (typeof r === 'number') p.respond(r);
-      else r.then((v) => p.respond(v), (e) => {
-        console.error('wasmvisor: kernel error serving a syscall:', e);
-        p.respond(EIO);
-      });
+      else {
+        this.pendingAsync++;
+        r.then((v) => p.respond(v), (e) => {
+          console.error('wasmvisor: kernel error serving a syscall:', e);
+          p.respond(EIO);
+        }).finally(() => this.pendingAsync--);
+      }
     }
     return n;
   }
@@ -264,11 +280,16 @@ export class WasmPlatform implements Platform {
           polls = rang ? Math.min(polls * 2, maxPolls) : Math.max(polls >> 1, minPolls);
           if (rang) continue;
         }
+        // Let promise chains that this turn started finish first: a pipe write served just now
+        // may complete a blocked read, whose answer must not wait for our sleep.
+        for (let k = 0; k < 8; k++) await null;
+        if (Atomics.load(bell, BELL_COUNT) !== seen) continue;
         Atomics.store(bell, BELL_SLEEPING, 1);
         // A short blocking wait is woken directly by the process's notify; waitAsync needs an
-        // event-loop turn. Block at most BLOCK_MS, then sleep without holding the event loop.
+        // event-loop turn. Block (at most BLOCK_MS) only when no call is being served
+        // asynchronously, since a blocked thread cannot finish it; otherwise sleep asynchronously.
         let woke = false;
-        if (canBlock) woke = Atomics.wait(bell, BELL_COUNT, seen, BLOCK_MS) !== 'timed-out';
+        if (canBlock && this.pendingAsync === 0) woke = Atomics.wait(bell, BELL_COUNT, seen, BLOCK_MS) !== 'timed-out';
         if (!woke) {
           const w = Atomics.waitAsync(bell, BELL_COUNT, seen);
           if (w.async) await w.value;
