@@ -116,24 +116,8 @@ function busyLoad() {
 }
 
 async function pingpongs(measure, busy) {
-  const out = {};
-  const one = async (mode, n, key) => {
-    const xs = [];
-    for (let k = 0; k < 5; k++) xs.push(await measure(mode, n));
-    out[key] = { median: median(xs), samples: xs };
-  };
-  await one('block', Math.round(5000 * scale) || 100, 'block');
-  await one('async', Math.round(5000 * scale) || 100, 'async');
-  await one('spin', Math.round(200000 * scale) || 1000, 'spin');
-  await busy.start();
-  try {
-    await one('block', Math.round(5000 * scale) || 100, 'block_busy');
-    await one('async', Math.round(5000 * scale) || 100, 'async_busy');
-    await one('spin', Math.round(20000 * scale) || 1000, 'spin_busy');
-  } finally {
-    await busy.stop();
-  }
-  return out;
+  const { pingpongSchedule } = await import('../bench/lib/pingpong.mjs');
+  return pingpongSchedule(measure, busy, scale, median);
 }
 
 async function nodeBench() {

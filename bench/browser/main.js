@@ -3,7 +3,7 @@
 // resolves with the same result shape the Node part produces. window.bench.pipe({ scale }) runs
 // the pipe rows (wasmvisor only; the driver calls it on a fresh page, see drive.mjs).
 import { median } from '../lib/suite.mjs';
-import { PINGPONG_BYTES } from '../lib/pingpong.mjs';
+import { PINGPONG_BYTES, pingpongSchedule } from '../lib/pingpong.mjs';
 import { busyLoad } from './busy.mjs';
 
 const PROGRAMS = ['calls', 'io', 'hello', 'cpu'];
@@ -26,29 +26,12 @@ function player(sab, role, mode, n) {
 }
 
 async function pingpongs(scale) {
-  const out = {};
-  const busy = busyLoad();
-  const one = async (mode, n, key) => {
-    const xs = [];
-    for (let k = 0; k < 5; k++) {
-      const sab = new SharedArrayBuffer(PINGPONG_BYTES);
-      const [ns] = await Promise.all([player(sab, 'ping', mode, n), player(sab, 'pong', mode, n)]);
-      xs.push(ns);
-    }
-    out[key] = { median: median(xs), samples: xs };
+  const measure = async (mode, n) => {
+    const sab = new SharedArrayBuffer(PINGPONG_BYTES);
+    const [ns] = await Promise.all([player(sab, 'ping', mode, n), player(sab, 'pong', mode, n)]);
+    return ns;
   };
-  await one('block', Math.round(5000 * scale) || 100, 'block');
-  await one('async', Math.round(5000 * scale) || 100, 'async');
-  await one('spin', Math.round(200000 * scale) || 1000, 'spin');
-  await busy.start();
-  try {
-    await one('block', Math.round(5000 * scale) || 100, 'block_busy');
-    await one('async', Math.round(5000 * scale) || 100, 'async_busy');
-    await one('spin', Math.round(20000 * scale) || 1000, 'spin_busy');
-  } finally {
-    await busy.stop();
-  }
-  return out;
+  return pingpongSchedule(measure, busyLoad(), scale, median);
 }
 
 /** A worker that posts { type: 'log' | 'done' | 'error' }: resolves with its results. */

@@ -97,3 +97,29 @@ export async function pongAsync(sab, n) {
   }
   return 0;
 }
+
+/**
+ * The round-trip schedule both drivers (Node and the Chromium page) run: each mode with a core
+ * free, then again with `busy` occupying the other core. `measureOnce(mode, n)` returns one
+ * sample in ns per round trip; the result maps each key to its median and samples.
+ */
+export async function pingpongSchedule(measureOnce, busy, scale, median) {
+  const out = {};
+  const one = async (mode, n, key) => {
+    const xs = [];
+    for (let k = 0; k < 5; k++) xs.push(await measureOnce(mode, n));
+    out[key] = { median: median(xs), samples: xs };
+  };
+  await one('block', Math.round(5000 * scale) || 100, 'block');
+  await one('async', Math.round(5000 * scale) || 100, 'async');
+  await one('spin', Math.round(200000 * scale) || 1000, 'spin');
+  await busy.start();
+  try {
+    await one('block', Math.round(5000 * scale) || 100, 'block_busy');
+    await one('async', Math.round(5000 * scale) || 100, 'async_busy');
+    await one('spin', Math.round(20000 * scale) || 1000, 'spin_busy');
+  } finally {
+    await busy.stop();
+  }
+  return out;
+}
