@@ -13,6 +13,7 @@ import type { Platform } from '../platform/platform.js';
 import { WasmPlatform } from '../platform/wasm/wasm_platform.js';
 import { BrowserWorkerHost } from '../platform/wasm/host.browser.js';
 import type { Inode } from '../vfs/inode.js';
+import { readWholeFile } from '../vfs/read_all.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -27,33 +28,6 @@ function lookup(k: Kernel, path: string): Inode {
   if (!path.startsWith('/')) throw new SysError(Errno.INVAL, `path must be absolute: ${path}`);
   const chain = k.vfs.resolve([k.vfs.root], path, k.vfs.rootScope);
   return chain[chain.length - 1]!;
-}
-
-function readAll(inode: Inode): Uint8Array {
-  if (inode.type === Filetype.DIRECTORY) throw new SysError(Errno.ISDIR);
-  const desc = inode.open({ read: true, write: false });
-  try {
-    const size = Number(inode.stat().size);
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    for (;;) {
-      const buf = new Uint8Array(Math.max(65536, size - total));
-      const n = desc.read([buf]);
-      if (typeof n !== 'number') throw new SysError(Errno.AGAIN, 'file would block');
-      if (n === 0) break;
-      chunks.push(buf.subarray(0, n));
-      total += n;
-    }
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
-  } finally {
-    desc.release();
-  }
 }
 
 /** The environment of the console's login shell. */
@@ -94,7 +68,7 @@ export class KernelService implements KernelApi {
       },
       readFile: async (path) => {
         try {
-          return readAll(lookup(k, path));
+          return readWholeFile(lookup(k, path));
         } catch (e) {
           throw new Error(`readFile ${path}: ${describe(e)}`);
         }
@@ -147,7 +121,7 @@ export class KernelService implements KernelApi {
     const prog = opts.argv[0]!;
     let bytes: Uint8Array;
     try {
-      bytes = readAll(lookup(k, prog));
+      bytes = readWholeFile(lookup(k, prog));
     } catch (e) {
       return { exitCode: 127, stdout: '', stderr: `wasmvisor: ${prog}: ${describe(e)}\n`, reason: 'program not found' };
     }

@@ -43,7 +43,7 @@ export class ConsoleService implements ConsoleApi {
     const tty = this.pty.openSlave();
     const task = this.kernel.spawnKernelTask(
       { argv: ['/bin/sh', '-l'], env: this.env(), cwd: '/root', stdio: [tty, tty, tty], preopens: [] },
-      (t) => new Shell(this.kernel, t, { pty: this.pty, interactive: true }).interactive(),
+      (t) => new Shell(this.kernel, t, { pty: this.pty }).interactive(),
     );
     this.shell = task;
     this.pty.foregroundPgid = task.pgid;

@@ -46,8 +46,6 @@ export class Task implements SyscallContext {
   signalHandler: ((sig: number) => void) | null = null;
   /** A write already failed with EPIPE (the next one ends the task with SIGPIPE). */
   sawBrokenPipe = false;
-  /** Blocking syscalls in flight (used for the sleeping state). */
-  blocked = 0;
   readonly startedAt = performance.now();
   readonly exited: Promise<ExitStatus>;
   private resolveExit!: (s: ExitStatus) => void;

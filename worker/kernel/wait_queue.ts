@@ -24,8 +24,4 @@ export class WaitQueue {
     this.waiters = [];
     for (const cb of w) cb();
   }
-
-  get size(): number {
-    return this.waiters.length;
-  }
 }

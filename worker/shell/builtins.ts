@@ -34,7 +34,7 @@ const HELP: Record<string, string> = {
   true: 'true            succeed',
   false: 'false           fail',
   echo: 'echo [-n] ARG... print arguments (builtin; /bin/echo also exists)',
-  sh: 'sh [-c LINE]    run a command line (or a new interactive shell) in a child shell',
+  sh: 'sh -c LINE      run a command line',
 };
 
 function jobOf(sh: Shell, spec: string | undefined): Job | undefined {

@@ -11,6 +11,7 @@ import type { Task } from '../kernel/task.js';
 import { Pipe } from '../kernel/pipe.js';
 import type { FileDescription } from '../vfs/file_description.js';
 import type { Inode } from '../vfs/inode.js';
+import { readWholeFile } from '../vfs/read_all.js';
 import type { Pty } from '../tty/pty.js';
 import { parse, ShellSyntaxError, type AndOr, type ListItem, type Pipeline, type SimpleCommand } from './parser.js';
 import { expandWord, type ExpandContext } from './expand.js';
@@ -38,7 +39,6 @@ export interface Job {
 export interface ShellOptions {
   /** The terminal, for job control and raw mode while editing (absent for `sh -c`). */
   pty?: Pty;
-  interactive: boolean;
 }
 
 export class Shell {
@@ -473,20 +473,7 @@ export class Shell {
     const key = `${st.dev}:${st.ino}:${st.size}:${st.mtim}`;
     const cached = this.programCache.get(key);
     if (cached) return { program: cached, path };
-    const desc = inode.open({ read: true, write: false });
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(Number(st.size));
-      let off = 0;
-      while (off < bytes.length) {
-        const n = desc.read([bytes.subarray(off)]);
-        if (typeof n !== 'number' || n === 0) break;
-        off += n;
-      }
-      bytes = bytes.subarray(0, off);
-    } finally {
-      desc.release();
-    }
+    const bytes = readWholeFile(inode);
     if (bytes.length < 4 || WASM_MAGIC.some((b, i) => bytes[i] !== b)) {
       throw new CommandError(126, `${name}: cannot execute: not a WebAssembly module`);
     }

@@ -126,7 +126,6 @@ export const poll_oneoff: Handler = (t, a) => {
     const cleanup = () => {
       for (const c of cancels.splice(0)) c();
       if (timer !== undefined) clearTimeout(timer);
-      t.blocked--;
     };
     const arm = () => {
       for (const c of cancels.splice(0)) c();
@@ -139,7 +138,6 @@ export const poll_oneoff: Handler = (t, a) => {
       }
       if (deadline !== Infinity) timer = setTimeout(check, Math.max(0, deadline - performance.now()));
     };
-    t.blocked++;
     t.whenExited(() => cleanup());
     arm();
   });

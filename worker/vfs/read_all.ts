@@ -1,0 +1,34 @@
+// readWholeFile: a regular file's bytes, read through its FileDescription (used by the api's
+// fs.readFile and run, and by the shell to load programs).
+import { Errno, Filetype } from '../syscalls/wasi/abi.js';
+import { SysError } from '../kernel/errors.js';
+import type { Inode } from './inode.js';
+
+export function readWholeFile(inode: Inode): Uint8Array {
+  if (inode.type === Filetype.DIRECTORY) throw new SysError(Errno.ISDIR);
+  const desc = inode.open({ read: true, write: false });
+  try {
+    const size = Number(inode.stat().size);
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      // The stat size first (one read for a regular file), then whatever more there is.
+      const buf = new Uint8Array(Math.max(65536, size - total));
+      const n = desc.read([buf]);
+      if (typeof n !== 'number') throw new SysError(Errno.AGAIN, 'file would block');
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      total += n;
+    }
+    if (chunks.length === 1) return chunks[0]!;
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const c of chunks) {
+      out.set(c, off);
+      off += c.length;
+    }
+    return out;
+  } finally {
+    desc.release();
+  }
+}
