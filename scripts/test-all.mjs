@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test suite without rebuilding (`npm test` builds first): the unit tests (node:test
+// Runs every test suite without rebuilding (`npm test` builds first): the layering check, the unit tests (node:test
 // over dist/), then the e2e tests (Playwright against the built page in web-dist/). Prints
 // "N passed, N failed, N skipped" — the totals of both — as its last line, and exits non-zero if
 // anything failed.
@@ -49,17 +49,35 @@ function line({ passed, failed, skipped }) {
   return `${passed} passed, ${failed} failed, ${skipped} skipped`;
 }
 
-console.log('== unit tests (node --test dist/) ==');
+/** Runs scripts/check-layers.mjs (the import rules between the kernel's folders): 3 checks. */
+async function runLayerCheck() {
+  const exitCode = await new Promise((resolveExit, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'scripts', 'check-layers.mjs')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; process.stdout.write(d); });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const m = /^(\d+) passed, (\d+) failed$/m.exec(out);
+      resolveExit(m ? { passed: +m[1], failed: +m[2], skipped: 0, exitCode: code ?? 1 } : { passed: 0, failed: 1, skipped: 0, exitCode: 1 });
+    });
+  });
+  return exitCode;
+}
+
+console.log('== layering (scripts/check-layers.mjs) ==');
+const layers = await runLayerCheck();
+console.log('\n== unit tests (node --test dist/) ==');
 const unit = await runUnitTests({ root: ROOT });
 console.log('\n== e2e tests (playwright, web-dist/) ==');
 const e2e = await runE2eTests();
 
 const total = {
-  passed: unit.passed + e2e.passed,
-  failed: unit.failed + e2e.failed,
+  passed: layers.passed + unit.passed + e2e.passed,
+  failed: layers.failed + unit.failed + e2e.failed,
   skipped: unit.skipped + e2e.skipped,
 };
-console.log(`\nunit: ${line(unit)}`);
+console.log(`\nlayers: ${line(layers)}`);
+console.log(`unit: ${line(unit)}`);
 console.log(`e2e:  ${line(e2e)}`);
 console.log(line(total));
-process.exit(total.failed > 0 || unit.exitCode !== 0 || e2e.exitCode !== 0 ? 1 : 0);
+process.exit(total.failed > 0 || layers.exitCode !== 0 || unit.exitCode !== 0 || e2e.exitCode !== 0 ? 1 : 0);

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 import { KernelService } from '../worker/api/api.js';
-import { bootMachine } from '../worker/kernel/machine.js';
+import { bootMachine } from '../worker/machine/machine.js';
 import { WasmPlatform } from '../worker/platform/wasm/wasm_platform.js';
 import { NodeWorkerHost } from '../worker/platform/wasm/host.node.js';
 import type { Kernel } from '../worker/kernel/kernel.js';

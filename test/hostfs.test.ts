@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { Hostfs, hostErrno } from '../worker/fsimpl/hostfs/hostfs.js';
-import { SysError } from '../worker/kernel/errors.js';
-import { Errno, Filetype, Whence } from '../worker/syscalls/wasi/abi.js';
+import { Errno, SysError } from '../worker/errors/errno.js';
+import { FileType, Whence } from '../worker/vfs/file_type.js';
 import type { FileDescription } from '../worker/vfs/file_description.js';
 
 let base: string; // holds root/ (mounted) and outside/ (must stay unreachable)
@@ -59,25 +59,25 @@ function readAll(d: FileDescription): string {
 test('create, write, seek, read, pread/pwrite, stat', () => {
   const { dir, hfs } = fresh();
   const f = hfs.root.createFile('a.txt');
-  assert.equal(f.type, Filetype.REGULAR_FILE);
+  assert.equal(f.type, FileType.REGULAR_FILE);
   const d = f.open({ read: true, write: true });
   assert.equal(d.write([enc.encode('hello '), enc.encode('world')]), 11);
   assert.equal(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8'), 'hello world');
-  assert.equal(d.seek(0n, Whence.SET), 0n);
+  assert.equal(d.seek(0, Whence.SET), 0);
   assert.equal(readAll(d), 'hello world');
-  assert.equal(d.seek(-5n, Whence.END), 6n);
+  assert.equal(d.seek(-5, Whence.END), 6);
   assert.equal(readAll(d), 'world');
   const two = new Uint8Array(2);
-  assert.equal(d.pread([two], 1n), 2);
+  assert.equal(d.pread([two], 1), 2);
   assert.equal(dec.decode(two), 'el');
-  assert.equal(d.pwrite([enc.encode('J')], 0n), 1);
+  assert.equal(d.pwrite([enc.encode('J')], 0), 1);
   assert.equal(fs.readFileSync(path.join(dir, 'a.txt'), 'utf8'), 'Jello world');
 
   const st = f.stat();
   const host = fs.lstatSync(path.join(dir, 'a.txt'), { bigint: true });
   assert.equal(st.dev, hfs.dev);
   assert.equal(st.ino, host.ino);
-  assert.equal(st.filetype, Filetype.REGULAR_FILE);
+  assert.equal(st.filetype, FileType.REGULAR_FILE);
   assert.equal(st.size, 11n);
   assert.equal(st.nlink, 1n);
   assert.equal(st.mtim, host.mtimeNs);
@@ -97,7 +97,7 @@ test('reads and writes through views of a SharedArrayBuffer', () => {
   assert.equal(d.read([view]), 6);
   assert.equal(dec.decode(mem.slice(4, 10)), 'abcdef');
   mem.set(enc.encode('XY'), 20);
-  assert.equal(d.pwrite([mem.subarray(20, 22)], 0n), 2);
+  assert.equal(d.pwrite([mem.subarray(20, 22)], 0), 2);
   assert.equal(fs.readFileSync(path.join(dir, 'f'), 'utf8'), 'XYcdefgh');
   d.release();
 });
@@ -106,7 +106,7 @@ test('append mode writes at the end', () => {
   const { dir, hfs } = fresh();
   fs.writeFileSync(path.join(dir, 'log'), 'one\n');
   const d = hfs.root.lookup('log').open({ read: false, write: true });
-  d.fdflags = 1; // APPEND
+  d.statusFlags = 1; // APPEND
   d.write([enc.encode('two\n')]);
   assert.equal(fs.readFileSync(path.join(dir, 'log'), 'utf8'), 'one\ntwo\n');
   throwsErrno(() => d.read([new Uint8Array(4)]), Errno.BADF);
@@ -144,7 +144,7 @@ test('an open file keeps working after unlink and rename', () => {
   const st = d.stat();
   assert.equal(st.size, 4n);
   assert.equal(st.nlink, 0n);
-  d.seek(0n, Whence.SET);
+  d.seek(0, Whence.SET);
   assert.equal(readAll(d), 'data');
   throwsErrno(() => f.stat(), Errno.NOENT);
   d.release();
@@ -153,17 +153,17 @@ test('an open file keeps working after unlink and rename', () => {
 test('directories: mkdir, readdir, lookup, rmdir', () => {
   const { dir, hfs } = fresh();
   const sub = hfs.root.createDirectory('sub');
-  assert.equal(sub.type, Filetype.DIRECTORY);
+  assert.equal(sub.type, FileType.DIRECTORY);
   sub.createFile('x');
   sub.createSymlink('l', 'x');
   sub.createDirectory('d');
   const list = sub.readdir().sort((a, b) => a.name.localeCompare(b.name));
   assert.deepEqual(list.map((e) => [e.name, e.type]), [
-    ['d', Filetype.DIRECTORY], ['l', Filetype.SYMBOLIC_LINK], ['x', Filetype.REGULAR_FILE],
+    ['d', FileType.DIRECTORY], ['l', FileType.SYMBOLIC_LINK], ['x', FileType.REGULAR_FILE],
   ]);
   for (const e of list) assert.equal(e.ino, fs.lstatSync(path.join(dir, 'sub', e.name), { bigint: true }).ino);
   const dd = sub.open({ read: true, write: false });
-  assert.equal(dd.filetype, Filetype.DIRECTORY);
+  assert.equal(dd.filetype, FileType.DIRECTORY);
   assert.equal(dd.readdir().length, 3);
   throwsErrno(() => dd.read([new Uint8Array(1)]), Errno.ISDIR);
 
@@ -249,7 +249,7 @@ test('hard links', () => {
 test('symlinks are stored verbatim and never followed on the host', () => {
   const { dir, hfs } = fresh();
   const s = hfs.root.createSymlink('abs', '/etc/passwd');
-  assert.equal(s.type, Filetype.SYMBOLIC_LINK);
+  assert.equal(s.type, FileType.SYMBOLIC_LINK);
   assert.equal(fs.readlinkSync(path.join(dir, 'abs')), '/etc/passwd');
   assert.equal(hfs.root.lookup('abs').readlink(), '/etc/passwd');
   hfs.root.createSymlink('rel', '../x/./y');
@@ -259,13 +259,13 @@ test('symlinks are stored verbatim and never followed on the host', () => {
   fs.symlinkSync(outside, path.join(dir, 'out'));
   fs.symlinkSync(path.join(outside, 'secret'), path.join(dir, 'secretlink'));
   const out = hfs.root.lookup('out');
-  assert.equal(out.type, Filetype.SYMBOLIC_LINK);
+  assert.equal(out.type, FileType.SYMBOLIC_LINK);
   assert.equal(out.readlink(), outside);
-  assert.equal(out.stat().filetype, Filetype.SYMBOLIC_LINK);
+  assert.equal(out.stat().filetype, FileType.SYMBOLIC_LINK);
   throwsErrno(() => out.lookup('secret'), Errno.NOTDIR);
   throwsErrno(() => out.readdir(), Errno.NOTDIR);
   const sl = hfs.root.lookup('secretlink');
-  assert.equal(sl.type, Filetype.SYMBOLIC_LINK);
+  assert.equal(sl.type, FileType.SYMBOLIC_LINK);
   throwsErrno(() => sl.open({ read: true, write: false }), Errno.NOTSUP);
   assert.equal(sl.stat().size, BigInt(path.join(outside, 'secret').length));
   // Times are set on the link itself, not on the outside file.
@@ -304,7 +304,7 @@ test('a stale directory path cannot be redirected outside the root', () => {
   throwsErrno(() => f.truncate(0n), Errno.NOENT);
   assert.equal(fs.readFileSync(path.join(outside, 'secret'), 'utf8'), 'top secret');
   // Looking the path up again goes through the new objects, as the VFS would.
-  assert.equal(hfs.root.lookup('moved').lookup('inner').lookup('mine').type, Filetype.REGULAR_FILE);
+  assert.equal(hfs.root.lookup('moved').lookup('inner').lookup('mine').type, FileType.REGULAR_FILE);
 });
 
 test('a mount whose root path contains a symlink is canonicalised', () => {
@@ -350,10 +350,10 @@ test('special host files are listed but not opened', (t) => {
     return;
   }
   const fifo = hfs.root.lookup('fifo');
-  assert.equal(fifo.type, Filetype.UNKNOWN);
-  assert.equal(fifo.stat().filetype, Filetype.UNKNOWN);
+  assert.equal(fifo.type, FileType.UNKNOWN);
+  assert.equal(fifo.stat().filetype, FileType.UNKNOWN);
   throwsErrno(() => fifo.open({ read: true, write: false }), Errno.NOTSUP);
-  assert.deepEqual(hfs.root.readdir().map((e) => [e.name, e.type]), [['fifo', Filetype.UNKNOWN]]);
+  assert.deepEqual(hfs.root.readdir().map((e) => [e.name, e.type]), [['fifo', FileType.UNKNOWN]]);
 });
 
 test('read-only mounts refuse every change with EROFS', () => {
@@ -378,7 +378,7 @@ test('read-only mounts refuse every change with EROFS', () => {
   r.release();
   const w = f.open({ read: true, write: true });
   throwsErrno(() => w.write([enc.encode('x')]), Errno.ROFS);
-  throwsErrno(() => w.pwrite([enc.encode('x')], 0n), Errno.ROFS);
+  throwsErrno(() => w.pwrite([enc.encode('x')], 0), Errno.ROFS);
   throwsErrno(() => w.setSize(0n), Errno.ROFS);
   throwsErrno(() => w.setTimes(0n, 0n), Errno.ROFS);
   assert.equal(readAll(w), 'content');

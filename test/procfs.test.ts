@@ -3,8 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Procfs, type ProcSource, type ProcTaskInfo } from '../worker/fsimpl/procfs/procfs.js';
-import { SysError } from '../worker/kernel/errors.js';
-import { Errno, Filetype } from '../worker/syscalls/wasi/abi.js';
+import { Errno, SysError } from '../worker/errors/errno.js';
+import { FileType } from '../worker/vfs/file_type.js';
 import type { Inode } from '../worker/vfs/inode.js';
 
 function throwsErrno(fn: () => unknown, errno: Errno): void {
@@ -83,7 +83,7 @@ test('/proc/self points at the current pid at readlink time', () => {
   const { src, proc } = setup();
   const self = proc.root.lookup('self');
   assert.equal(proc.type, 'proc');
-  assert.equal(self.type, Filetype.SYMBOLIC_LINK);
+  assert.equal(self.type, FileType.SYMBOLIC_LINK);
   assert.equal(self.readlink(), '1');
   src.current = 7;
   assert.equal(self.readlink(), '7');
@@ -93,7 +93,7 @@ test('cmdline is NUL-separated with a trailing NUL', () => {
   const { proc } = setup();
   assert.deepEqual(readText(proc, '1/cmdline'), '/bin/sh\0-c\0echo hi\0');
   assert.deepEqual(readText(proc, '7/cmdline'), '/usr/bin/a-very-long-program-name.wasm\0x y\0');
-  assert.equal(walk(proc, '1/cmdline').type, Filetype.REGULAR_FILE);
+  assert.equal(walk(proc, '1/cmdline').type, FileType.REGULAR_FILE);
   assert.equal(walk(proc, '1/cmdline').stat().size, 0n);
 });
 
@@ -161,9 +161,9 @@ test('readdir lists the fixed entries and the current tasks', () => {
   const list = proc.root.readdir();
   const byName = new Map(list.map((e) => [e.name, e]));
   assert.deepEqual([...byName.keys()].sort(), ['1', '7', 'meminfo', 'mounts', 'self', 'uptime']);
-  assert.equal(byName.get('1')!.type, Filetype.DIRECTORY);
-  assert.equal(byName.get('self')!.type, Filetype.SYMBOLIC_LINK);
-  assert.equal(byName.get('mounts')!.type, Filetype.REGULAR_FILE);
+  assert.equal(byName.get('1')!.type, FileType.DIRECTORY);
+  assert.equal(byName.get('self')!.type, FileType.SYMBOLIC_LINK);
+  assert.equal(byName.get('mounts')!.type, FileType.REGULAR_FILE);
   assert.equal(new Set(list.map((e) => e.ino)).size, list.length);
   for (const e of list) assert.equal(proc.root.lookup(e.name).stat().ino, e.ino);
   assert.equal(proc.root.open({ read: true, write: false }).readdir().length, list.length);
@@ -175,7 +175,7 @@ test('readdir lists the fixed entries and the current tasks', () => {
 
   const fds = walk(proc, '7/fd').readdir();
   assert.deepEqual(fds.map((e) => e.name), ['0', '1', '2']);
-  assert.ok(fds.every((e) => e.type === Filetype.SYMBOLIC_LINK));
+  assert.ok(fds.every((e) => e.type === FileType.SYMBOLIC_LINK));
   assert.equal(walk(proc, '1/fd/5').readlink(), 'fd:[5]');
   throwsErrno(() => walk(proc, '1/fd/3'), Errno.NOENT);
   throwsErrno(() => walk(proc, '1/fd/x'), Errno.NOENT);

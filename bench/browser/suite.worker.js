@@ -4,7 +4,7 @@
 import { runSuite } from '../lib/suite.mjs';
 import { shimRuntime } from '../lib/shim_runtime.mjs';
 import { wasmvisorRuntime } from '../lib/wasmvisor_runtime.mjs';
-import { bootMachine } from '../../worker/kernel/machine.ts';
+import { bootMachine } from '../../worker/machine/machine.ts';
 import { WasmPlatform } from '../../worker/platform/wasm/wasm_platform.ts';
 import { BrowserWorkerHost } from '../../worker/platform/wasm/host.browser.ts';
 import { BufferSink, BufferSource } from '../../worker/kernel/stdio.ts';

@@ -14,7 +14,7 @@ const load = (p) => import(new URL(p, dist).href);
 
 /** programs: { name: Uint8Array } */
 export async function wasmvisorRuntime(programs) {
-  const { bootMachine } = await load('kernel/machine.js');
+  const { bootMachine } = await load('machine/machine.js');
   const { WasmPlatform } = await load('platform/wasm/wasm_platform.js');
   const { NodeWorkerHost } = await load('platform/wasm/host.node.js');
   const { BufferSink, BufferSource } = await load('kernel/stdio.js');

@@ -2,8 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pipe, PIPE_CAPACITY } from '../../worker/kernel/pipe.js';
-import { SysError } from '../../worker/kernel/errors.js';
-import { Errno, Fdflags } from '../../worker/syscalls/wasi/abi.js';
+import { Errno, SysError } from '../../worker/errors/errno.js';
+import { StatusFlags } from '../../worker/vfs/file_type.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -49,8 +49,8 @@ test('a writer blocks while full and finishes as the reader drains; EPIPE withou
 
 test('non-blocking ends answer EAGAIN instead of waiting', () => {
   const p = new Pipe(4);
-  p.readEnd.fdflags = Fdflags.NONBLOCK;
-  p.writeEnd.fdflags = Fdflags.NONBLOCK;
+  p.readEnd.statusFlags = StatusFlags.NONBLOCK;
+  p.writeEnd.statusFlags = StatusFlags.NONBLOCK;
   assert.throws(() => p.readEnd.read([new Uint8Array(1)]), (e: unknown) => e instanceof SysError && e.errno === Errno.AGAIN);
   assert.equal(p.writeEnd.write([bytes('abcdef')]), 4);
   assert.throws(() => p.writeEnd.write([bytes('x')]), (e: unknown) => e instanceof SysError && e.errno === Errno.AGAIN);

@@ -4,8 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VirtualFilesystem, type WalkScope } from '../../worker/vfs/vfs.js';
 import { Tmpfs } from '../../worker/fsimpl/tmpfs/tmpfs.js';
-import { SysError } from '../../worker/kernel/errors.js';
-import { Errno, Filetype } from '../../worker/syscalls/wasi/abi.js';
+import { Errno, SysError } from '../../worker/errors/errno.js';
+import { FileType } from '../../worker/vfs/file_type.js';
 
 function setup() {
   const vfs = new VirtualFilesystem(new Tmpfs());
@@ -32,14 +32,14 @@ test('`..` at the container root stays at the root', () => {
   const chain = vfs.resolve([root], '/../../..', vfs.rootScope);
   assert.equal(chain.length, 1);
   assert.equal(chain[0], root);
-  assert.equal(vfs.resolve([root], '../../top', vfs.rootScope).at(-1)!.type, Filetype.REGULAR_FILE);
+  assert.equal(vfs.resolve([root], '../../top', vfs.rootScope).at(-1)!.type, FileType.REGULAR_FILE);
 });
 
 test('`..`, absolute paths and absolute symlinks never leave a preopen', () => {
   const { vfs, root, a, b } = setup();
   const scope: WalkScope = { floor: 2, clampAtFloor: false, allowAbsolute: false };
   const start = [root, a];
-  assert.equal(vfs.resolve(start, 'b/../b/f', scope).at(-1)!.type, Filetype.REGULAR_FILE);
+  assert.equal(vfs.resolve(start, 'b/../b/f', scope).at(-1)!.type, FileType.REGULAR_FILE);
   assert.equal(errno(() => vfs.resolve(start, '../top', scope)), Errno.NOTCAPABLE);
   assert.equal(errno(() => vfs.resolve(start, 'b/../../top', scope)), Errno.NOTCAPABLE);
   assert.equal(errno(() => vfs.resolve(start, '/top', scope)), Errno.NOTCAPABLE);
@@ -48,9 +48,9 @@ test('`..`, absolute paths and absolute symlinks never leave a preopen', () => {
   b.createSymlink('inside', '../b/f');
   assert.equal(errno(() => vfs.resolve(start, 'b/up', scope)), Errno.NOTCAPABLE);
   assert.equal(errno(() => vfs.resolve(start, 'b/abs', scope)), Errno.NOTCAPABLE);
-  assert.equal(vfs.resolve(start, 'b/inside', scope).at(-1)!.type, Filetype.REGULAR_FILE);
+  assert.equal(vfs.resolve(start, 'b/inside', scope).at(-1)!.type, FileType.REGULAR_FILE);
   // Not following the final symlink never looks at its target.
-  assert.equal(vfs.resolve(start, 'b/up', scope, false).at(-1)!.type, Filetype.SYMBOLIC_LINK);
+  assert.equal(vfs.resolve(start, 'b/up', scope, false).at(-1)!.type, FileType.SYMBOLIC_LINK);
 });
 
 test('symlink loops end with ELOOP', () => {
@@ -79,7 +79,7 @@ test('a mount appears at its name, even where nothing existed, and `..` leaves i
   assert.deepEqual(vfs.mountNamesIn(root), ['mnt']);
   const chain = vfs.resolve([root], '/mnt/inside', vfs.rootScope);
   assert.equal(chain.at(-1)!.fs, other);
-  assert.equal(vfs.resolve([root], '/mnt/../top', vfs.rootScope).at(-1)!.type, Filetype.REGULAR_FILE);
+  assert.equal(vfs.resolve([root], '/mnt/../top', vfs.rootScope).at(-1)!.type, FileType.REGULAR_FILE);
   assert.equal(errno(() => vfs.mount('/mnt', new Tmpfs())), Errno.BUSY);
   assert.equal(vfs.mounts().map((m) => m.target).join(','), '/,/mnt');
 });
@@ -89,7 +89,7 @@ test('tmpfs rename rules: no directory into itself, replace empty dir, EXDEV acr
   assert.equal(errno(() => root.rename('a', a.lookup('b'), 'a2')), Errno.INVAL);
   root.createDirectory('empty');
   root.rename('a', root, 'empty');
-  assert.equal(root.lookup('empty').type, Filetype.DIRECTORY);
+  assert.equal(root.lookup('empty').type, FileType.DIRECTORY);
   assert.equal(errno(() => root.lookup('a')), Errno.NOENT);
   const other = new Tmpfs();
   vfs.mount('/o', other);

@@ -4,11 +4,11 @@
 import type { ConsoleApi, FsApi, KernelApi, KernelStatus, RunOptions, RunResult } from './types.js';
 import { ConsoleService } from './console.js';
 import { KERNEL_VERSION, type Kernel } from '../kernel/kernel.js';
-import { bootMachine, mkdirp } from '../kernel/machine.js';
+import { bootMachine, mkdirp } from '../machine/machine.js';
 import { ExecError } from '../kernel/exec_error.js';
 import { BufferSink, BufferSource } from '../kernel/stdio.js';
-import { SysError } from '../kernel/errors.js';
-import { ERRNO_NAMES, Errno, Filetype } from '../syscalls/wasi/abi.js';
+import { Errno, SysError, errnoName } from '../errors/errno.js';
+import { FileType } from '../vfs/file_type.js';
 import type { Platform } from '../platform/platform.js';
 import { WasmPlatform } from '../platform/wasm/wasm_platform.js';
 import { BrowserWorkerHost } from '../platform/wasm/host.browser.js';
@@ -53,7 +53,7 @@ export class KernelService implements KernelApi {
             if (!(e instanceof SysError) || e.errno !== Errno.NOENT) throw e;
             inode = dir.createFile(name);
           }
-          if (inode.type !== Filetype.REGULAR_FILE) throw new SysError(Errno.ISDIR, `${path} is not a regular file`);
+          if (inode.type !== FileType.REGULAR_FILE) throw new SysError(Errno.ISDIR, `${path} is not a regular file`);
           const desc = inode.open({ read: false, write: true });
           try {
             desc.setSize(0n);
@@ -146,7 +146,7 @@ export class KernelService implements KernelApi {
       return { exitCode: status.code, stdout: decoder.decode(out.contents()), stderr, reason: status.reason };
     } catch (e) {
       if (e instanceof ExecError) return { exitCode: e.status, stdout: '', stderr: `wasmvisor: ${prog}: ${e.message}\n`, reason: e.message };
-      const msg = e instanceof SysError ? `${ERRNO_NAMES[e.errno]}: ${e.message}` : describe(e);
+      const msg = e instanceof SysError ? `${errnoName(e.errno)}: ${e.message}` : describe(e);
       return { exitCode: 125, stdout: '', stderr: `wasmvisor: ${prog}: ${msg}\n`, reason: msg };
     }
   }

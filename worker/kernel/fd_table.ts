@@ -1,18 +1,18 @@
 // FdTable: a task's file descriptor table. Each entry points at a shared FileDescription and
-// carries the fd's own WASI rights (base and inheriting), the rights it was opened with (so a
+// carries the fd's own capability rights (base and inheriting), the rights it was opened with (so a
 // write on a read-only fd is EBADF while a right dropped later is ENOTCAPABLE), and, for
 // preopened directories, the name fd_prestat_dir_name reports and the walk scope.
-import { Errno } from '../syscalls/wasi/abi.js';
-import { fail } from './errors.js';
+import { Errno, fail } from '../errors/errno.js';
 import type { FileDescription } from '../vfs/file_description.js';
 import type { Chain, WalkScope } from '../vfs/vfs.js';
 
 export interface FdEntry {
   desc: FileDescription;
-  rightsBase: bigint;
-  rightsInheriting: bigint;
+  /** Capability rights (kernel/rights.ts): what the fd may do, and hand down to what it opens. */
+  rightsBase: number;
+  rightsInheriting: number;
   /** rightsBase when the fd was created. */
-  openedRights: bigint;
+  openedRights: number;
   /** For directories: where the directory is in the namespace (walks start here). */
   chain?: Chain;
   /** For directories: how walks from this fd are confined. */

@@ -1,20 +1,18 @@
 // Kernel: the sentry's root object. Owns the VFS and its mounts, the task table and pids,
 // program loading (memory rewrite, import check, compile cache) and process start through the
 // Platform; every system call of every task enters through Kernel.syscall.
-import { Errno, Filetype, Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, RIGHTS_FILE_BASE, RIGHTS_STREAM, Signal } from '../syscalls/wasi/abi.js';
+import { Errno, SysError } from '../errors/errno.js';
+import { FileType } from '../vfs/file_type.js';
+import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, rightsFor } from './rights.js';
+import { Signal } from './signals.js';
 import { ExecError, ExitStatusFor } from './exec_error.js';
 import { Task, type ExitStatus } from './task.js';
-import { SysError } from './errors.js';
-import { signalName } from './signals.js';
-export { signalName };
-import type { Platform } from '../platform/platform.js';
+import { CALLS_PER_TABLE, type SyscallTable } from './syscall_table.js';
+import type { AbiImports, Platform } from '../platform/platform.js';
 import type { FileDescription } from '../vfs/file_description.js';
 import type { Filesystem } from '../vfs/filesystem.js';
 import { VirtualFilesystem, type WalkScope } from '../vfs/vfs.js';
-import { Tmpfs } from '../fsimpl/tmpfs/tmpfs.js';
 import { LoadError, prepareModule, MEMORY_IMPORT_MODULE, type PreparedModule } from '../platform/wasm/loader.js';
-import { SIGNATURES, UNSTABLE_NAMES } from '../syscalls/wasi/signatures.js';
-import { dispatchSyscall } from '../syscalls/wasi/dispatch.js';
 
 export const KERNEL_VERSION = '0.1.0';
 export const PAGE = 65536;
@@ -52,16 +50,13 @@ export interface SpawnSpec {
 
 export interface KernelOptions {
   platform: Platform;
-  /** The root file system (default: an empty tmpfs). */
-  root?: Filesystem;
+  /** The root file system. */
+  root: Filesystem;
+  /** The system call ABIs programs may import (machine/ registers WASI's). */
+  syscallTables: readonly SyscallTable[];
   /** Where strace lines go (default: console.error). */
   straceSink?: (line: string) => void;
 }
-
-const KNOWN_IMPORTS = new Map<string, Set<string>>([
-  ['wasi_snapshot_preview1', new Set(SIGNATURES.map((s) => s.name))],
-  ['wasi_unstable', new Set(UNSTABLE_NAMES)],
-]);
 
 export class Kernel {
   readonly vfs: VirtualFilesystem;
@@ -73,13 +68,32 @@ export class Kernel {
   readonly unsupportedCalls = new Map<string, number>();
   readonly straceSink: (line: string) => void;
   readonly bootTime = performance.now();
+  /** The registered syscall tables; table k serves calls numbered k * CALLS_PER_TABLE and up. */
+  readonly syscallTables: readonly SyscallTable[];
+  private readonly knownImports = new Map<string, Set<string>>();
+  /** What the platform stubs for a process: every table's imports, numbered kernel-wide. */
+  private readonly abiImports: AbiImports[];
+  private readonly exitCall: number;
   private nextPid = 1;
   private readonly programCache = new WeakMap<Uint8Array, Program>();
 
   constructor(opts: KernelOptions) {
     this.platform = opts.platform;
-    this.vfs = new VirtualFilesystem(opts.root ?? new Tmpfs());
+    this.vfs = new VirtualFilesystem(opts.root);
     this.straceSink = opts.straceSink ?? ((l) => console.error(l));
+    if (opts.syscallTables.length === 0) throw new Error('a kernel needs at least one syscall table');
+    this.syscallTables = opts.syscallTables;
+    this.abiImports = opts.syscallTables.map((tbl, k) => {
+      this.knownImports.set(tbl.module, new Set(tbl.imports.functions.map((f) => f.name)));
+      return {
+        ...tbl.imports,
+        functions: tbl.imports.functions.map((f) => {
+          if (f.num >= CALLS_PER_TABLE) throw new Error(`${tbl.module}.${f.name}: call number ${f.num} out of range`);
+          return { ...f, num: k * CALLS_PER_TABLE + f.num };
+        }),
+      };
+    });
+    this.exitCall = opts.syscallTables[0]!.exitCall;
   }
 
   /**
@@ -101,7 +115,7 @@ export class Kernel {
       throw e;
     }
     for (const imp of prepared.imports) {
-      const known = KNOWN_IMPORTS.get(imp.module);
+      const known = this.knownImports.get(imp.module);
       if (imp.kind === 'memory' && prepared.memory?.imported) continue;
       if (!known || imp.kind !== 'func' || !known.has(imp.name)) {
         throw new ExecError(ExitStatusFor.unknownImport, `unknown import ${imp.module}::${imp.name} (${imp.kind})`);
@@ -135,14 +149,20 @@ export class Kernel {
     }
     const task = this.createTask(spec, memory, limitPages * PAGE);
     const strace = spec.strace ?? false;
+    const tables = this.syscallTables;
     task.handle = this.platform.start(
       {
         module: spec.program.module, memory,
         memoryImport: plan ? { module: plan.importModule ?? MEMORY_IMPORT_MODULE, name: plan.importName } : null,
-        args: spec.argv, env: spec.env, vdso: !strace,
+        args: spec.argv, env: spec.env, vdso: !strace, abis: this.abiImports, exitCall: this.exitCall,
       },
       {
-        syscall: (num, args) => dispatchSyscall(this, task, num, args, strace),
+        // The platform delivers each trapped call to the table the task came through.
+        syscall: (num, args) => {
+          const tbl = tables[(num / CALLS_PER_TABLE) | 0];
+          // A number no table has (no stub makes one) gets the first table's "no such call".
+          return tbl ? tbl.dispatch(task, num % CALLS_PER_TABLE, args, strace) : tables[0]!.dispatch(task, CALLS_PER_TABLE, args, strace);
+        },
         ended: (how) => {
           const what = how.kind === 'trap' ? 'wasm trap' : how.kind === 'instantiate-error' ? 'could not instantiate' : 'process worker crashed';
           task.exit({ code: 128 + Signal.ABRT, signal: Signal.ABRT, reason: `${what}: ${how.message}` });
@@ -175,7 +195,7 @@ export class Kernel {
     const root = [this.vfs.root];
     const cwdPath = spec.cwd ?? '/';
     const cwdChain = this.vfs.resolve(root, cwdPath, this.vfs.rootScope);
-    if (cwdChain[cwdChain.length - 1]!.type !== Filetype.DIRECTORY) throw new SysError(Errno.NOTDIR, `cwd ${cwdPath} is not a directory`);
+    if (cwdChain[cwdChain.length - 1]!.type !== FileType.DIRECTORY) throw new SysError(Errno.NOTDIR, `cwd ${cwdPath} is not a directory`);
     const pid = this.nextPid++;
     const task = new Task(pid, spec.ppid ?? 0, spec.argv, spec.env, { path: cwdPath, chain: cwdChain, scope: this.vfs.rootScope },
       memory, limitBytes);
@@ -189,7 +209,7 @@ export class Kernel {
       for (const p of spec.preopens) {
         const chain = this.vfs.resolve(root, p.path, this.vfs.rootScope);
         const inode = chain[chain.length - 1]!;
-        if (inode.type !== Filetype.DIRECTORY) throw new SysError(Errno.NOTDIR, `preopen ${p.path} is not a directory`);
+        if (inode.type !== FileType.DIRECTORY) throw new SysError(Errno.NOTDIR, `preopen ${p.path} is not a directory`);
         const scope: WalkScope = chain.length === 1 ? this.vfs.rootScope : { floor: chain.length, clampAtFloor: false, allowAbsolute: false };
         const desc = inode.open({ read: true, write: false });
         task.fds.install({
@@ -234,21 +254,6 @@ export class Kernel {
   shutdown(): void {
     for (const t of this.tasks.values()) t.exit({ code: 128 + Signal.KILL, signal: Signal.KILL, reason: 'kernel shut down' });
     this.platform.shutdown();
-  }
-}
-
-/**
- * The rights a description's fd starts with. A character device that is not a terminal
- * (/dev/null, ...) can seek, like on Linux; that matters because wasi-libc's isatty() takes a
- * character device without seek rights for a terminal.
- */
-export function rightsFor(desc: FileDescription): { base: bigint; inheriting: bigint } {
-  switch (desc.filetype) {
-    case Filetype.REGULAR_FILE: return { base: RIGHTS_FILE_BASE, inheriting: 0n };
-    case Filetype.DIRECTORY: return { base: RIGHTS_DIR_BASE, inheriting: RIGHTS_DIR_INHERITING };
-    case Filetype.CHARACTER_DEVICE:
-      return { base: desc.isTerminal ? RIGHTS_STREAM : RIGHTS_STREAM | Rights.FD_SEEK | Rights.FD_TELL, inheriting: 0n };
-    default: return { base: RIGHTS_STREAM, inheriting: 0n };
   }
 }
 

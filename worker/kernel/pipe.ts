@@ -2,11 +2,11 @@
 // Readers block while it is empty and a writer remains (end of file once the last writer
 // closes); writers block while it is full and a reader remains (EPIPE once the last reader
 // closes). Both ends report readiness for poll_oneoff.
-import { Errno, Fdflags, Filetype } from '../syscalls/wasi/abi.js';
-import { fail } from './errors.js';
+import { Errno, fail } from '../errors/errno.js';
+import { FileType, StatusFlags } from '../vfs/file_type.js';
 import { FileDescription, type Readiness } from '../vfs/file_description.js';
 import { nowNs, type Stat } from '../vfs/inode.js';
-import { WaitQueue } from './wait_queue.js';
+import { WaitQueue } from '../waiter/wait_queue.js';
 
 /** Default capacity, like Linux's 16 pages. */
 export const PIPE_CAPACITY = 64 * 1024;
@@ -74,16 +74,15 @@ export class Pipe {
 
   stat(): Stat {
     return {
-      dev: 0n, ino: this.ino, filetype: Filetype.UNKNOWN, nlink: 1n, size: BigInt(this.len),
+      dev: 0n, ino: this.ino, filetype: FileType.FIFO, nlink: 1n, size: BigInt(this.len),
       atim: this.created, mtim: this.created, ctim: this.created,
     };
   }
 }
 
 export class PipeReadEnd extends FileDescription {
-  // WASI has no FIFO file type; wasi-libc and uvwasi report pipes as UNKNOWN... we follow
-  // Linux's st_mode S_IFIFO as closely as the enum allows: UNKNOWN.
-  readonly filetype = Filetype.UNKNOWN;
+  // A FIFO to the kernel; WASI, which has no FIFO type, sees UNKNOWN (as uvwasi reports pipes).
+  readonly filetype = FileType.FIFO;
   constructor(readonly pipe: Pipe) {
     super(null);
     pipe.readers++;
@@ -95,7 +94,7 @@ export class PipeReadEnd extends FileDescription {
     if (want === 0) return 0;
     if (this.pipe.available > 0) return this.pipe.take(iovs);
     if (this.pipe.writers === 0) return 0;
-    if (this.fdflags & Fdflags.NONBLOCK) fail(Errno.AGAIN);
+    if (this.statusFlags & StatusFlags.NONBLOCK) fail(Errno.AGAIN);
     return this.blockingRead(iovs);
   }
 
@@ -126,7 +125,7 @@ export class PipeReadEnd extends FileDescription {
 }
 
 export class PipeWriteEnd extends FileDescription {
-  readonly filetype = Filetype.UNKNOWN;
+  readonly filetype = FileType.FIFO;
   constructor(readonly pipe: Pipe) {
     super(null);
     pipe.writers++;
@@ -147,7 +146,7 @@ export class PipeWriteEnd extends FileDescription {
       if (n < iov.length) break;
     }
     if (i === iovs.length) return total;
-    if (this.fdflags & Fdflags.NONBLOCK) {
+    if (this.statusFlags & StatusFlags.NONBLOCK) {
       if (total === 0) fail(Errno.AGAIN);
       return total;
     }

@@ -1,8 +1,8 @@
 // Stream descriptions for a task's standard streams when they are not a terminal or a pipe:
 // BufferSource (stdin given as bytes up front, then end of file) and BufferSink (output
 // collected for the caller of api.run, or handed to a callback as it is written).
-import { Errno, Filetype } from '../syscalls/wasi/abi.js';
-import { fail } from './errors.js';
+import { Errno, fail } from '../errors/errno.js';
+import { FileType } from '../vfs/file_type.js';
 import { FileDescription, type Readiness } from '../vfs/file_description.js';
 import { nowNs, type Stat } from '../vfs/inode.js';
 
@@ -10,13 +10,13 @@ let nextStreamIno = 1n << 40n;
 
 function streamStat(ino: bigint, size: number): Stat {
   const t = nowNs();
-  return { dev: 0n, ino, filetype: Filetype.UNKNOWN, nlink: 1n, size: BigInt(size), atim: t, mtim: t, ctim: t };
+  return { dev: 0n, ino, filetype: FileType.FIFO, nlink: 1n, size: BigInt(size), atim: t, mtim: t, ctim: t };
 }
 
 /** Reads the given bytes, then end of file. Not writable, not seekable. */
 export class BufferSource extends FileDescription {
-  // Like a pipe (WASI has no FIFO type): not a terminal, so programs buffer their output.
-  readonly filetype = Filetype.UNKNOWN;
+  // Like a pipe: not a terminal, so programs buffer their output.
+  readonly filetype = FileType.FIFO;
   private readonly ino = nextStreamIno++;
   private off = 0;
   constructor(private readonly data: Uint8Array) {
@@ -46,8 +46,8 @@ export class BufferSource extends FileDescription {
 
 /** Collects everything written (or passes each write to onData). Not readable. */
 export class BufferSink extends FileDescription {
-  // Like a pipe (WASI has no FIFO type): not a terminal, so programs buffer their output.
-  readonly filetype = Filetype.UNKNOWN;
+  // Like a pipe: not a terminal, so programs buffer their output.
+  readonly filetype = FileType.FIFO;
   private readonly ino = nextStreamIno++;
   private readonly chunks: Uint8Array[] = [];
   private bytes = 0;

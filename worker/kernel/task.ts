@@ -3,12 +3,10 @@
 // and its exit status; `exited` resolves when it has ended, however it ended.
 import { FdTable } from './fd_table.js';
 import type { ProcessHandle } from '../platform/platform.js';
-import { ProcessMemory } from '../syscalls/wasi/memory.js';
+import { ProcessMemory } from './memory.js';
 import type { Chain, WalkScope } from '../vfs/vfs.js';
-import type { Layout } from '../syscalls/wasi/layout.js';
-import { PREVIEW1 } from '../syscalls/wasi/layout.js';
 import type { Kernel } from './kernel.js';
-import { signalName } from './signals.js';
+import { IGNORED_SIGNALS, Signal, signalName } from './signals.js';
 
 export type TaskState = 'running' | 'sleeping' | 'zombie';
 
@@ -21,19 +19,12 @@ export interface ExitStatus {
   reason?: string;
 }
 
-/** What every syscall handler gets: the calling task, its memory, the ABI layout in use. */
-export interface SyscallContext {
-  readonly task: Task;
-  readonly mem: ProcessMemory;
-  layout: Layout;
-}
-
-export class Task implements SyscallContext {
+export class Task {
   readonly fds = new FdTable();
   /** The kernel this task lives in (set by Kernel.spawn). */
   kernel!: Kernel;
+  /** The task's linear memory, bounds-checked: what syscall handlers read and write. */
   readonly mem: ProcessMemory;
-  layout: Layout = PREVIEW1;
   state: TaskState = 'running';
   status: ExitStatus | null = null;
   handle: ProcessHandle | null = null;
@@ -64,10 +55,6 @@ export class Task implements SyscallContext {
     this.exited = new Promise((r) => (this.resolveExit = r));
   }
 
-  get task(): Task {
-    return this;
-  }
-
   get alive(): boolean {
     return this.status === null;
   }
@@ -90,11 +77,11 @@ export class Task implements SyscallContext {
   handleSignal(sig: number, reason?: string): boolean {
     if (!this.alive) return false;
     if (sig === 0) return true;
-    if (this.signalHandler && sig !== 9 /* SIGKILL cannot be caught */) {
+    if (this.signalHandler && sig !== Signal.KILL /* cannot be caught */) {
       this.signalHandler(sig);
       return true;
     }
-    if (sig === 17 /* CHLD */ || sig === 18 /* CONT */ || sig === 23 /* URG */ || sig === 28 /* WINCH */) return true;
+    if (IGNORED_SIGNALS.has(sig)) return true;
     this.exit({ code: 128 + sig, signal: sig, reason: reason ?? `killed by ${signalName(sig)}` });
     return true;
   }

@@ -3,10 +3,10 @@
 // follow wasmtime's so conformance tools written for it can drive ours.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bootMachine, mkdirp } from '../kernel/machine.js';
+import { bootMachine, mkdirp } from '../machine/machine.js';
 import { KERNEL_VERSION, type Kernel, type Preopen } from '../kernel/kernel.js';
 import { ExecError, ExitStatusFor } from '../kernel/exec_error.js';
-import { SysError } from '../kernel/errors.js';
+import { SysError } from '../errors/errno.js';
 import { Hostfs } from '../fsimpl/hostfs/hostfs.js';
 import { Tmpfs } from '../fsimpl/tmpfs/tmpfs.js';
 import { WasmPlatform } from '../platform/wasm/wasm_platform.js';

@@ -3,20 +3,20 @@
 // ordering and interleaving match a native program). Node only.
 import * as fs from 'node:fs';
 import { isatty } from 'node:tty';
-import { Errno, Filetype } from '../syscalls/wasi/abi.js';
-import { fail } from '../kernel/errors.js';
+import { Errno, fail } from '../errors/errno.js';
+import { FileType, StatusFlags } from '../vfs/file_type.js';
+import { WaitQueue } from '../waiter/wait_queue.js';
 import { FileDescription, type Readiness } from '../vfs/file_description.js';
 import { nowNs, type Stat } from '../vfs/inode.js';
-import { WaitQueue } from '../kernel/wait_queue.js';
 
-function hostFiletype(fd: number): { type: Filetype; isFile: boolean } {
+function hostFiletype(fd: number): { type: FileType; isFile: boolean } {
   try {
     const st = fs.fstatSync(fd);
     // Only a terminal is a character device to the program: wasi-libc's isatty() looks at that.
-    if (st.isCharacterDevice() && isatty(fd)) return { type: Filetype.CHARACTER_DEVICE, isFile: false };
-    return { type: Filetype.UNKNOWN, isFile: st.isFile() }; // file, pipe, socket, /dev/null
+    if (st.isCharacterDevice() && isatty(fd)) return { type: FileType.CHARACTER_DEVICE, isFile: false };
+    return { type: FileType.UNKNOWN, isFile: st.isFile() }; // file, pipe, socket, /dev/null
   } catch {
-    return { type: Filetype.UNKNOWN, isFile: false };
+    return { type: FileType.UNKNOWN, isFile: false };
   }
 }
 
@@ -24,10 +24,10 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 abstract class HostStream extends FileDescription {
   override get isTerminal(): boolean {
-    return this.filetype === Filetype.CHARACTER_DEVICE;
+    return this.filetype === FileType.CHARACTER_DEVICE;
   }
 
-  readonly filetype: Filetype;
+  readonly filetype: FileType;
   protected readonly isFile: boolean;
   private readonly t = nowNs();
   constructor(readonly hostFd: number) {
@@ -132,7 +132,7 @@ export class HostInput extends HostStream {
     this.start();
     if (this.chunks.length > 0) return this.take(iovs);
     if (this.ended) return 0;
-    if (this.fdflags & 4 /* NONBLOCK */) fail(Errno.AGAIN);
+    if (this.statusFlags & StatusFlags.NONBLOCK) fail(Errno.AGAIN);
     return (async () => {
       while (this.chunks.length === 0 && !this.ended) await this.arrived.wait();
       return this.take(iovs);

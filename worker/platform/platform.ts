@@ -11,8 +11,45 @@ export interface SyscallArgs {
   u32(k: number): number;
   /** Parameter k as a signed 64-bit value. */
   i64(k: number): bigint;
-  /** Parameter k as an unsigned 64-bit value (rights, timestamps). */
+  /** Parameter k as an unsigned 64-bit value (timestamps). */
   u64(k: number): bigint;
+  /**
+   * Parameter k (64-bit) as a signed number, without a BigInt: exact while |value| < 2^53,
+   * and beyond that a number of at least that magnitude (callers treat it as "too large").
+   */
+  i64n(k: number): number;
+  /** Parameter k (64-bit) as an unsigned number; exact below 2^53, >= 2^53 otherwise. */
+  u64n(k: number): number;
+  /** The low and high 32 bits of 64-bit parameter k (unsigned), for bit sets such as rights. */
+  lo32(k: number): number;
+  hi32(k: number): number;
+}
+
+/**
+ * Calls a process worker may answer by itself, without the kernel (Linux's vDSO): each names
+ * an operation the platform implements on the process's own snapshot of argv/env, its clocks
+ * and its random source. Their memory formats are the ones every ABI here shares (a count and
+ * a size; an array of pointers and a buffer of NUL-terminated strings; a u64 of nanoseconds).
+ */
+export type VdsoOp = 'args_sizes' | 'args' | 'environ_sizes' | 'environ' | 'clock_res' | 'clock_time' | 'random' | 'yield';
+
+/** One function a program may import, as the platform must stub it. */
+export interface TrapEntry {
+  readonly name: string;
+  /** The syscall number the stub traps with (unique across the tables a process has). */
+  readonly num: number;
+  /** Which parameters are 64-bit. */
+  readonly wide: readonly boolean[];
+  /** Served in the process (when the vDSO is on) instead of trapping. */
+  readonly vdso?: VdsoOp;
+}
+
+/** The imports of one ABI module, as a syscall table describes them to the platform. */
+export interface AbiImports {
+  readonly module: string;
+  readonly functions: readonly TrapEntry[];
+  /** The errno numbers the vDSO answers with for a bad pointer and a bad argument. */
+  readonly vdsoErrno: { fault: number; inval: number };
 }
 
 /** How a program ended without calling proc_exit. */
@@ -23,7 +60,7 @@ export interface AbnormalEnd {
 
 /** What the platform tells the kernel about one process. */
 export interface ProcessEvents {
-  /** Serve system call number `num`; resolve to the WASI errno to return to the program. */
+  /** Serve system call number `num`; resolve to the errno (in the ABI's numbers) the program gets. */
   syscall(num: number, args: SyscallArgs): number | Promise<number>;
   /** The program ended on its own without proc_exit (trap, link error, worker crash). */
   ended(how: AbnormalEnd): void;
@@ -39,6 +76,10 @@ export interface ProcessSpec {
   env: string[];
   /** Answer clock/random/args calls in the process (false under strace). */
   vdso: boolean;
+  /** The ABI modules whose functions the program may import, each stubbed to trap. */
+  abis: readonly AbiImports[];
+  /** The call a return from `_start` traps with (argument 0 = status 0): the ABI's exit. */
+  exitCall: number;
 }
 
 /** A running process as the kernel holds it: our `Switch`, reduced to what WASM allows. */

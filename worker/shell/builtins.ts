@@ -1,7 +1,7 @@
 // The shell's builtins: commands that change the shell itself (cd, export, exit, ...) or read
 // kernel state directly (ps, jobs, mount). Each gets argv and the stdio of its place in the
 // pipeline, and resolves to an exit status.
-import { Filetype } from '../syscalls/wasi/abi.js';
+import { FileType } from '../vfs/file_type.js';
 import type { FileDescription } from '../vfs/file_description.js';
 import { SIGNAL_NAMES, signalName } from '../kernel/signals.js';
 import type { Shell, Job } from './shell.js';
@@ -68,7 +68,7 @@ export const BUILTINS = new Map<string, Builtin>([
       await io.err(`cd: ${target}: ${errorText(e)}\n`);
       return 1;
     }
-    if (chain[chain.length - 1]!.type !== Filetype.DIRECTORY) {
+    if (chain[chain.length - 1]!.type !== FileType.DIRECTORY) {
       await io.err(`cd: ${target}: Not a directory\n`);
       return 1;
     }

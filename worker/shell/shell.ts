@@ -3,8 +3,8 @@
 // and runs pipelines of programs as tasks connected by kernel pipes, with redirections, `&&`/`||`,
 // background jobs and the builtins in builtins.ts. Exit statuses follow POSIX sh: 127 not
 // found, 126 not executable, 128+n for a command ended by signal n.
-import { Errno, Filetype } from '../syscalls/wasi/abi.js';
-import { SysError } from '../kernel/errors.js';
+import { Errno, SysError } from '../errors/errno.js';
+import { FileType, StatusFlags } from '../vfs/file_type.js';
 import { ExecError } from '../kernel/exec_error.js';
 import type { Kernel, Program } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
@@ -135,12 +135,12 @@ export class Shell {
         if (!(e instanceof SysError) || e.errno !== Errno.NOENT) throw e;
         inode = dir.createFile(name);
       }
-      if (inode.type === Filetype.DIRECTORY) throw new SysError(Errno.ISDIR);
-      if (mode === 'write' && inode.type === Filetype.REGULAR_FILE) inode.truncate(0n);
+      if (inode.type === FileType.DIRECTORY) throw new SysError(Errno.ISDIR);
+      if (mode === 'write' && inode.type === FileType.REGULAR_FILE) inode.truncate(0n);
     }
-    if (mode === 'read' && inode.type === Filetype.DIRECTORY) throw new SysError(Errno.ISDIR);
+    if (mode === 'read' && inode.type === FileType.DIRECTORY) throw new SysError(Errno.ISDIR);
     const desc = inode.open({ read: mode === 'read', write: mode !== 'read' });
-    if (mode === 'append') desc.fdflags |= 1;
+    if (mode === 'append') desc.statusFlags |= StatusFlags.APPEND;
     return desc;
   }
 
@@ -452,7 +452,7 @@ export class Shell {
         const candidate = normalizePath(this.absolute(dir) + '/' + name);
         try {
           const inode = this.lookup(candidate);
-          if (inode.type === Filetype.REGULAR_FILE) {
+          if (inode.type === FileType.REGULAR_FILE) {
             path = candidate;
             break;
           }
@@ -468,7 +468,7 @@ export class Shell {
     } catch (e) {
       throw new CommandError(127, `${name}: ${e instanceof SysError && e.errno === Errno.NOENT ? 'No such file or directory' : errorText(e)}`);
     }
-    if (inode.type === Filetype.DIRECTORY) throw new CommandError(126, `${name}: Is a directory`);
+    if (inode.type === FileType.DIRECTORY) throw new CommandError(126, `${name}: Is a directory`);
     const st = inode.stat();
     const key = `${st.dev}:${st.ino}:${st.size}:${st.mtim}`;
     const cached = this.programCache.get(key);
@@ -505,7 +505,7 @@ export class Shell {
         if (!n.startsWith(prefix) || (n.startsWith('.') && !prefix.startsWith('.'))) continue;
         let isDir = false;
         try {
-          isDir = this.lookup((dir.endsWith('/') ? dir : dir + '/') + n).type === Filetype.DIRECTORY;
+          isDir = this.lookup((dir.endsWith('/') ? dir : dir + '/') + n).type === FileType.DIRECTORY;
         } catch {
           // dangling symlink and the like
         }

@@ -1,6 +1,5 @@
 // Small helpers shared by the shell's files: path normalization, error text, writing all bytes.
-import { Errno } from '../syscalls/wasi/abi.js';
-import { SysError } from '../kernel/errors.js';
+import { Errno, SysError } from '../errors/errno.js';
 import type { FileDescription } from '../vfs/file_description.js';
 
 /** Normalizes an absolute path: resolves `.` and `..` textually, no trailing slash. */

@@ -3,7 +3,7 @@
 // (Ctrl-U) and word erase (Ctrl-W), echoes what is typed, turns Ctrl-C / Ctrl-\ into SIGINT /
 // SIGQUIT for the foreground process group and Ctrl-D into end of file. On output it turns "\n"
 // into "\r\n". Pure logic with no kernel dependencies, so it is tested on its own.
-import { Signal } from '../syscalls/wasi/abi.js';
+import { Signal } from '../kernel/signals.js';
 
 export interface Termios {
   /** Canonical mode: input is delivered a line at a time, with line editing. */

@@ -4,9 +4,10 @@
 // programs read and write as their stdin/stdout/stderr and as /dev/tty. Output is flow
 // controlled: while more than HIGH_WATER bytes are queued or unacknowledged, writers block, so a
 // program printing megabytes runs at the speed the screen can take them.
-import { Errno, Fdflags, Filetype, Signal } from '../syscalls/wasi/abi.js';
-import { fail } from '../kernel/errors.js';
-import { WaitQueue } from '../kernel/wait_queue.js';
+import { Errno, fail } from '../errors/errno.js';
+import { FileType, StatusFlags } from '../vfs/file_type.js';
+import { Signal } from '../kernel/signals.js';
+import { WaitQueue } from '../waiter/wait_queue.js';
 import { FileDescription, type Readiness } from '../vfs/file_description.js';
 import { nowNs, type Stat } from '../vfs/inode.js';
 import { LineDiscipline } from './line_discipline.js';
@@ -153,7 +154,7 @@ export class Pty {
 
 /** The slave side of a Pty: a terminal as programs see it. */
 export class TtyDescription extends FileDescription {
-  readonly filetype = Filetype.CHARACTER_DEVICE;
+  readonly filetype = FileType.CHARACTER_DEVICE;
   private readonly t = nowNs();
 
   constructor(readonly pty: Pty) {
@@ -169,7 +170,7 @@ export class TtyDescription extends FileDescription {
     if (want === 0) return 0;
     const got = this.pty.ld.read(want);
     if (got) return scatter(got, iovs);
-    if (this.fdflags & Fdflags.NONBLOCK) fail(Errno.AGAIN);
+    if (this.statusFlags & StatusFlags.NONBLOCK) fail(Errno.AGAIN);
     return (async () => {
       for (;;) {
         await this.pty.changed.wait();
@@ -192,7 +193,7 @@ export class TtyDescription extends FileDescription {
   }
 
   override stat(): Stat {
-    return { dev: 0n, ino: this.pty.ino, filetype: Filetype.CHARACTER_DEVICE, nlink: 1n, size: 0n, atim: this.t, mtim: this.t, ctim: this.t };
+    return { dev: 0n, ino: this.pty.ino, filetype: FileType.CHARACTER_DEVICE, nlink: 1n, size: 0n, atim: this.t, mtim: this.t, ctim: this.t };
   }
 
   override readReadiness(): Readiness {

@@ -3,9 +3,9 @@
 // poll); the per-fd rights live in the FdTable entry. Every kind of open file (regular file,
 // directory, device, pipe end, terminal) is a subclass with the same methods, like
 // browser_wasi_shim's Fd classes. Defaults fail the way Linux does for the wrong kind.
-import { Errno, Filetype, Whence } from '../syscalls/wasi/abi.js';
-import { fail } from '../kernel/errors.js';
-import { WaitQueue } from '../kernel/wait_queue.js';
+import { Errno, fail } from '../errors/errno.js';
+import { FileType, Whence } from './file_type.js';
+import { WaitQueue } from '../waiter/wait_queue.js';
 import type { Dirent, Inode, Stat } from './inode.js';
 
 /** Readiness as poll_oneoff reports it. */
@@ -20,8 +20,8 @@ export interface Readiness {
 const ALWAYS_READY: Readiness = { ready: true, nbytes: 0n, hangup: false };
 
 export abstract class FileDescription {
-  /** fdflags: APPEND, NONBLOCK, ... (fd_fdstat_set_flags). */
-  fdflags = 0;
+  /** statusFlags: APPEND, NONBLOCK, ... (fd_fdstat_set_flags). */
+  statusFlags = 0;
   /** Number of fd table entries (in any task) pointing here; close() runs when it drops to 0. */
   refs = 0;
   /** Notified whenever readiness may have changed. */
@@ -29,7 +29,7 @@ export abstract class FileDescription {
 
   constructor(readonly inode: Inode | null) {}
 
-  abstract readonly filetype: Filetype;
+  abstract readonly filetype: FileType;
 
   /** True for terminals (isatty). */
   get isTerminal(): boolean {
@@ -38,24 +38,25 @@ export abstract class FileDescription {
 
   /** Reads into the buffers in order; returns bytes read (0 = end of file). May block. */
   read(_iovs: Uint8Array[]): number | Promise<number> {
-    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.BADF);
+    fail(this.filetype === FileType.DIRECTORY ? Errno.ISDIR : Errno.BADF);
   }
   /** Writes the buffers in order; returns bytes written. May block. */
   write(_iovs: Uint8Array[]): number | Promise<number> {
-    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.BADF);
+    fail(this.filetype === FileType.DIRECTORY ? Errno.ISDIR : Errno.BADF);
   }
-  pread(_iovs: Uint8Array[], _offset: bigint): number {
-    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
+  /** Reads at offset (a number; >= 2^53 means "too large": EFBIG/EINVAL) without moving the offset. */
+  pread(_iovs: Uint8Array[], _offset: number): number {
+    fail(this.filetype === FileType.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
   }
-  pwrite(_iovs: Uint8Array[], _offset: bigint): number {
-    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
+  pwrite(_iovs: Uint8Array[], _offset: number): number {
+    fail(this.filetype === FileType.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
   }
   /** Moves the offset; returns the new offset. */
-  seek(_offset: bigint, _whence: Whence): bigint {
-    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
+  seek(_offset: number, _whence: Whence): number {
+    fail(this.filetype === FileType.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
   }
-  tell(): bigint {
-    return this.seek(0n, Whence.CUR);
+  tell(): number {
+    return this.seek(0, Whence.CUR);
   }
   stat(): Stat {
     if (!this.inode) fail(Errno.BADF);
@@ -70,10 +71,12 @@ export abstract class FileDescription {
     this.inode.setTimes(atim, mtim);
   }
   allocate(_offset: bigint, _len: bigint): void {
-    fail(this.filetype === Filetype.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
+    fail(this.filetype === FileType.DIRECTORY ? Errno.ISDIR : Errno.SPIPE);
   }
-  sync(): void {}
-  datasync(): void {}
+  /** Makes the file's data and metadata durable; resolves (when async) once they are stored. */
+  sync(): void | Promise<void> {}
+  /** Makes the file's data durable. */
+  datasync(): void | Promise<void> {}
   readdir(): Dirent[] {
     fail(Errno.NOTDIR);
   }

@@ -3,8 +3,8 @@
 // Inode fail with the errno Linux would give (ENOTDIR, EISDIR, EINVAL, ...). All inode operations
 // are synchronous: file systems keep what they need in memory (or use synchronous host calls),
 // so only truly blocking things (pipes, terminals, poll) make a syscall wait.
-import { Errno, Filetype } from '../syscalls/wasi/abi.js';
-import { fail } from '../kernel/errors.js';
+import { Errno, fail } from '../errors/errno.js';
+import { FileType } from './file_type.js';
 import type { FileDescription } from './file_description.js';
 import type { Filesystem } from './filesystem.js';
 
@@ -12,7 +12,7 @@ import type { Filesystem } from './filesystem.js';
 export interface Stat {
   dev: bigint;
   ino: bigint;
-  filetype: Filetype;
+  filetype: FileType;
   nlink: bigint;
   size: bigint;
   atim: bigint;
@@ -24,7 +24,7 @@ export interface Stat {
 export interface Dirent {
   name: string;
   ino: bigint;
-  type: Filetype;
+  type: FileType;
 }
 
 /** Flags the VFS passes when opening an inode. */
@@ -45,7 +45,7 @@ export function nowNs(): bigint {
 export abstract class Inode {
   abstract readonly fs: Filesystem;
   abstract readonly ino: bigint;
-  abstract readonly type: Filetype;
+  abstract readonly type: FileType;
 
   abstract stat(): Stat;
 
@@ -61,7 +61,7 @@ export abstract class Inode {
 
   /** Sets the size of a regular file (truncate or extend with zeros). */
   truncate(_size: bigint): void {
-    fail(this.type === Filetype.DIRECTORY ? Errno.ISDIR : Errno.INVAL);
+    fail(this.type === FileType.DIRECTORY ? Errno.ISDIR : Errno.INVAL);
   }
 
   // ---- directories ----

@@ -1,11 +1,11 @@
 // readWholeFile: a regular file's bytes, read through its FileDescription (used by the api's
 // fs.readFile and run, and by the shell to load programs).
-import { Errno, Filetype } from '../syscalls/wasi/abi.js';
-import { SysError } from '../kernel/errors.js';
+import { Errno, SysError } from '../errors/errno.js';
+import { FileType } from './file_type.js';
 import type { Inode } from './inode.js';
 
 export function readWholeFile(inode: Inode): Uint8Array {
-  if (inode.type === Filetype.DIRECTORY) throw new SysError(Errno.ISDIR);
+  if (inode.type === FileType.DIRECTORY) throw new SysError(Errno.ISDIR);
   const desc = inode.open({ read: true, write: false });
   try {
     const size = Number(inode.stat().size);

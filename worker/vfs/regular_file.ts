@@ -1,8 +1,8 @@
 // RegularFileDescription: an open regular file on any file system. The offset, append mode and
 // seek rules live here once; the bytes live behind the FileData a file system provides (an
 // in-memory buffer for tmpfs, a host fd for hostfs).
-import { Errno, Filetype, Whence } from '../syscalls/wasi/abi.js';
-import { fail } from '../kernel/errors.js';
+import { Errno, fail } from '../errors/errno.js';
+import { FileType, StatusFlags, Whence } from './file_type.js';
 import { FileDescription, type Readiness } from './file_description.js';
 import type { Inode, OpenOptions } from './inode.js';
 
@@ -19,13 +19,14 @@ export interface FileData {
   setDataSize(size: number): void;
   /** Makes sure [offset, offset+len) is allocated (fd_allocate): grows the file if needed. */
   allocate(offset: number, len: number): void;
-  sync?(): void;
+  /** Makes the data durable; a Promise when that waits for storage (idbfs). */
+  sync?(): void | Promise<void>;
   /** Called when the description is released (hostfs closes its host fd). */
   close?(): void;
 }
 
 export class RegularFileDescription extends FileDescription {
-  readonly filetype = Filetype.REGULAR_FILE;
+  readonly filetype = FileType.REGULAR_FILE;
   private offset = 0;
 
   constructor(
@@ -37,10 +38,10 @@ export class RegularFileDescription extends FileDescription {
     super(inode);
   }
 
-  private checkOffset(n: bigint): number {
-    if (n < 0n) fail(Errno.INVAL);
-    if (n > BigInt(MAX_FILE_SIZE)) fail(Errno.FBIG);
-    return Number(n);
+  private checkOffset(n: number): number {
+    if (n < 0) fail(Errno.INVAL);
+    if (n > MAX_FILE_SIZE) fail(Errno.FBIG);
+    return n;
   }
 
   private readFrom(iovs: Uint8Array[], offset: number): number {
@@ -76,23 +77,23 @@ export class RegularFileDescription extends FileDescription {
   }
 
   override write(iovs: Uint8Array[]): number {
-    if (this.fdflags & 1 /* APPEND */) this.offset = this.data.dataSize();
+    if (this.statusFlags & StatusFlags.APPEND) this.offset = this.data.dataSize();
     const n = this.writeTo(iovs, this.offset);
     this.offset += n;
     return n;
   }
 
-  override pread(iovs: Uint8Array[], offset: bigint): number {
+  override pread(iovs: Uint8Array[], offset: number): number {
     return this.readFrom(iovs, this.checkOffset(offset));
   }
 
-  override pwrite(iovs: Uint8Array[], offset: bigint): number {
+  override pwrite(iovs: Uint8Array[], offset: number): number {
     // POSIX says pwrite ignores O_APPEND for the position; Linux appends. We follow POSIX, as
     // wasi-libc's callers expect the position they passed.
     return this.writeTo(iovs, this.checkOffset(offset));
   }
 
-  override seek(offset: bigint, whence: Whence): bigint {
+  override seek(offset: number, whence: Whence): number {
     let base: number;
     switch (whence) {
       case Whence.SET: base = 0; break;
@@ -100,35 +101,37 @@ export class RegularFileDescription extends FileDescription {
       case Whence.END: base = this.data.dataSize(); break;
       default: fail(Errno.INVAL);
     }
-    const next = BigInt(base) + offset;
-    if (next < 0n) fail(Errno.INVAL);
+    const next = base + offset;
+    if (next < 0) fail(Errno.INVAL);
     this.offset = this.checkOffset(next);
     return next;
   }
 
-  override tell(): bigint {
-    return BigInt(this.offset);
+  override tell(): number {
+    return this.offset;
   }
 
   override setSize(size: bigint): void {
     if (!this.opts.write) fail(Errno.BADF);
-    this.data.setDataSize(this.checkOffset(size));
+    if (size > BigInt(MAX_FILE_SIZE)) fail(Errno.FBIG);
+    this.data.setDataSize(this.checkOffset(Number(size)));
     this.onModify?.();
   }
 
   override allocate(offset: bigint, len: bigint): void {
     if (!this.opts.write) fail(Errno.BADF);
     if (offset < 0n || len <= 0n) fail(Errno.INVAL);
-    const end = this.checkOffset(offset + len);
+    if (offset + len > BigInt(MAX_FILE_SIZE)) fail(Errno.FBIG);
+    const end = this.checkOffset(Number(offset + len));
     this.data.allocate(Number(offset), end - Number(offset));
     this.onModify?.();
   }
 
-  override sync(): void {
-    this.data.sync?.();
+  override sync(): void | Promise<void> {
+    return this.data.sync?.();
   }
-  override datasync(): void {
-    this.data.sync?.();
+  override datasync(): void | Promise<void> {
+    return this.data.sync?.();
   }
 
   override readReadiness(): Readiness {
@@ -142,7 +145,7 @@ export class RegularFileDescription extends FileDescription {
 
 /** An open directory: readdir and stat; read/write fail with EISDIR. */
 export class DirectoryDescription extends FileDescription {
-  readonly filetype = Filetype.DIRECTORY;
+  readonly filetype = FileType.DIRECTORY;
   constructor(inode: Inode) {
     super(inode);
   }

@@ -4,8 +4,8 @@
 // container's root where `..` stays put, like Linux's `/..`), symlinks are expanded by the VFS
 // with a depth limit (ELOOP), and mounts are found by (parent directory, name), so a file system
 // can be mounted on a name that does not exist underneath (for /dev and /proc over a host dir).
-import { Errno, Filetype } from '../syscalls/wasi/abi.js';
-import { fail } from '../kernel/errors.js';
+import { Errno, fail } from '../errors/errno.js';
+import { FileType } from './file_type.js';
 import type { Filesystem } from './filesystem.js';
 import type { Inode } from './inode.js';
 
@@ -121,7 +121,7 @@ export class VirtualFilesystem {
     if (name.length > NAME_MAX) fail(Errno.NAMETOOLONG);
     const mounted = this.mountedAt(dir, name);
     if (mounted) return mounted;
-    if (dir.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+    if (dir.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
     return dir.lookup(name);
   }
 
@@ -151,7 +151,7 @@ export class VirtualFilesystem {
     if (name.length > NAME_MAX) fail(Errno.NAMETOOLONG);
     const parent = this.resolve(start, dirPart, scope, true);
     const dir = parent[parent.length - 1]!;
-    if (dir.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+    if (dir.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
     return { parent, name, trailingSlash };
   }
 
@@ -171,11 +171,11 @@ export class VirtualFilesystem {
       const last = i === names.length - 1;
       const dir = chain[chain.length - 1]!;
       if (name === '.') {
-        if (dir.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+        if (dir.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
         continue;
       }
       if (name === '..') {
-        if (dir.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+        if (dir.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
         if (chain.length <= scope.floor) {
           if (scope.clampAtFloor) continue;
           fail(Errno.NOTCAPABLE, 'path climbs out of the preopened directory');
@@ -184,7 +184,7 @@ export class VirtualFilesystem {
         continue;
       }
       const child = this.lookupChild(dir, name);
-      if (child.type === Filetype.SYMBOLIC_LINK && (!last || followFinal || trailingSlash)) {
+      if (child.type === FileType.SYMBOLIC_LINK && (!last || followFinal || trailingSlash)) {
         if (++budget.symlinks > MAX_SYMLINKS) fail(Errno.LOOP);
         const target = child.readlink();
         const next = this.walk(chain, target, scope, true, budget);
@@ -193,7 +193,7 @@ export class VirtualFilesystem {
       }
       chain.push(child);
     }
-    if (trailingSlash && chain[chain.length - 1]!.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+    if (trailingSlash && chain[chain.length - 1]!.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
     return chain;
   }
 }

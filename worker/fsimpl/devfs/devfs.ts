@@ -3,8 +3,8 @@
 // duplicates the calling task's fd instead of opening them), and the registry through which the
 // kernel adds further devices (terminals, ...). Uses no host APIs, so it works in browsers and
 // Node alike. The directory itself cannot be changed from inside the sandbox (EPERM).
-import { Errno, Filetype, Whence } from '../../syscalls/wasi/abi.js';
-import { fail } from '../../kernel/errors.js';
+import { Errno, fail } from '../../errors/errno.js';
+import { FileType, Whence } from '../../vfs/file_type.js';
 import { allocateDev, type Filesystem } from '../../vfs/filesystem.js';
 import { Inode, nowNs, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
 import { FileDescription } from '../../vfs/file_description.js';
@@ -80,7 +80,7 @@ abstract class DevfsInode extends Inode {
 
 /** The /dev directory: a fixed set of entries that only the kernel changes. */
 export class DevfsDirectory extends DevfsInode {
-  readonly type = Filetype.DIRECTORY;
+  readonly type = FileType.DIRECTORY;
   /** name → device inode. Change through Devfs.addDevice/removeDevice. */
   readonly entries = new Map<string, Inode>();
 
@@ -133,7 +133,7 @@ export type DeviceOpener = (inode: CharDeviceInode, opts: OpenOptions) => FileDe
  * devices: `devfs.addDevice('tty', new CharDeviceInode(devfs, (inode, opts) => ...))`.
  */
 export class CharDeviceInode extends DevfsInode {
-  readonly type = Filetype.CHARACTER_DEVICE;
+  readonly type = FileType.CHARACTER_DEVICE;
 
   constructor(fs: Devfs, private readonly opener: DeviceOpener) {
     super(fs, fs.allocIno());
@@ -162,7 +162,7 @@ export class CharDeviceInode extends DevfsInode {
  * calling task instead.
  */
 export class FdAliasInode extends DevfsInode {
-  readonly type = Filetype.CHARACTER_DEVICE;
+  readonly type = FileType.CHARACTER_DEVICE;
 
   constructor(fs: Devfs, readonly fd: number) {
     super(fs, fs.allocIno());
@@ -185,7 +185,7 @@ function totalLength(iovs: Uint8Array[]): number {
  * always ready, pread/pwrite behave like read/write. Enforces the open mode (EBADF).
  */
 abstract class MemoryDeviceDescription extends FileDescription {
-  readonly filetype = Filetype.CHARACTER_DEVICE;
+  readonly filetype = FileType.CHARACTER_DEVICE;
 
   constructor(inode: Inode, private readonly opts: OpenOptions) {
     super(inode);
@@ -206,14 +206,14 @@ abstract class MemoryDeviceDescription extends FileDescription {
     if (!this.opts.write) fail(Errno.BADF);
     return this.consume(iovs);
   }
-  override pread(iovs: Uint8Array[], _offset: bigint): number {
+  override pread(iovs: Uint8Array[], _offset: number): number {
     return this.read(iovs);
   }
-  override pwrite(iovs: Uint8Array[], _offset: bigint): number {
+  override pwrite(iovs: Uint8Array[], _offset: number): number {
     return this.write(iovs);
   }
-  override seek(_offset: bigint, _whence: Whence): bigint {
-    return 0n;
+  override seek(_offset: number, _whence: Whence): number {
+    return 0;
   }
 }
 

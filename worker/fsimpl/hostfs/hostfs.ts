@@ -14,8 +14,8 @@
 // double API, so set times are precise to about a microsecond, not a nanosecond.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Errno, Filetype } from '../../syscalls/wasi/abi.js';
-import { SysError, fail } from '../../kernel/errors.js';
+import { Errno, SysError, fail } from '../../errors/errno.js';
+import { FileType } from '../../vfs/file_type.js';
 import { allocateDev, type Filesystem } from '../../vfs/filesystem.js';
 import { Inode, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
 import type { FileDescription } from '../../vfs/file_description.js';
@@ -61,13 +61,13 @@ function checkName(name: string): void {
 }
 
 /** The WASI file type of a host lstat result. */
-function filetypeOf(st: fs.BigIntStats): Filetype {
-  if (st.isFile()) return Filetype.REGULAR_FILE;
-  if (st.isDirectory()) return Filetype.DIRECTORY;
-  if (st.isSymbolicLink()) return Filetype.SYMBOLIC_LINK;
-  if (st.isCharacterDevice()) return Filetype.CHARACTER_DEVICE;
-  if (st.isBlockDevice()) return Filetype.BLOCK_DEVICE;
-  return Filetype.UNKNOWN; // sockets, FIFOs
+function filetypeOf(st: fs.BigIntStats): FileType {
+  if (st.isFile()) return FileType.REGULAR_FILE;
+  if (st.isDirectory()) return FileType.DIRECTORY;
+  if (st.isSymbolicLink()) return FileType.SYMBOLIC_LINK;
+  if (st.isCharacterDevice()) return FileType.CHARACTER_DEVICE;
+  if (st.isBlockDevice()) return FileType.BLOCK_DEVICE;
+  return FileType.UNKNOWN; // sockets, FIFOs
 }
 
 /** Nanoseconds → the seconds (double) Node's utimes family takes. */
@@ -125,9 +125,9 @@ export class Hostfs implements Filesystem {
   /** The inode for the host object at hostPath (child of parentPath), as lstat sees it now. */
   inodeFor(hostPath: string, parentPath: string, st: fs.BigIntStats): HostInode {
     switch (filetypeOf(st)) {
-      case Filetype.REGULAR_FILE: return new HostFile(this, hostPath, parentPath, st.ino);
-      case Filetype.DIRECTORY: return new HostDirectory(this, hostPath, parentPath, st.ino);
-      case Filetype.SYMBOLIC_LINK: return new HostSymlink(this, hostPath, parentPath, st.ino);
+      case FileType.REGULAR_FILE: return new HostFile(this, hostPath, parentPath, st.ino);
+      case FileType.DIRECTORY: return new HostDirectory(this, hostPath, parentPath, st.ino);
+      case FileType.SYMBOLIC_LINK: return new HostSymlink(this, hostPath, parentPath, st.ino);
       default: return new HostSpecial(this, hostPath, parentPath, st.ino, filetypeOf(st));
     }
   }
@@ -181,7 +181,7 @@ export abstract class HostInode extends Inode {
 
 /** A host regular file. */
 export class HostFile extends HostInode {
-  readonly type = Filetype.REGULAR_FILE;
+  readonly type = FileType.REGULAR_FILE;
 
   /** Opens the host file without following symlinks and checks it is still this file. */
   private openHost(flags: number): number {
@@ -301,7 +301,7 @@ export class HostFileDescription extends RegularFileDescription {
 
 /** A host symlink. Its target is returned verbatim; the VFS resolves it inside the sandbox. */
 export class HostSymlink extends HostInode {
-  readonly type = Filetype.SYMBOLIC_LINK;
+  readonly type = FileType.SYMBOLIC_LINK;
 
   override readlink(): string {
     this.live();
@@ -311,20 +311,20 @@ export class HostSymlink extends HostInode {
 
 /** A host device, socket or FIFO: visible in listings and stat, but not openable. */
 export class HostSpecial extends HostInode {
-  constructor(fs: Hostfs, hostPath: string, parentPath: string, ino: bigint, readonly type: Filetype) {
+  constructor(fs: Hostfs, hostPath: string, parentPath: string, ino: bigint, readonly type: FileType) {
     super(fs, hostPath, parentPath, ino);
   }
 
   override open(_opts: OpenOptions): FileDescription {
     // Like a "nodev" mount for devices; FIFOs and sockets would block or need a socket layer.
-    const isDevice = this.type === Filetype.CHARACTER_DEVICE || this.type === Filetype.BLOCK_DEVICE;
+    const isDevice = this.type === FileType.CHARACTER_DEVICE || this.type === FileType.BLOCK_DEVICE;
     fail(isDevice ? Errno.ACCES : Errno.NOTSUP);
   }
 }
 
 /** A host directory. */
 export class HostDirectory extends HostInode {
-  readonly type = Filetype.DIRECTORY;
+  readonly type = FileType.DIRECTORY;
 
   override open(_opts: OpenOptions): FileDescription {
     this.live();

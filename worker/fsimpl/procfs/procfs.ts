@@ -14,8 +14,8 @@
 //   /proc/meminfo            MemTotal/MemFree/MemAvailable (+ zero Buffers/Cached/Swap*) in kB
 //   /proc/uptime             "<uptime> <idle>" seconds; idle is reported as 0.00
 // Nothing can be created, removed or written (EACCES).
-import { Errno, Filetype } from '../../syscalls/wasi/abi.js';
-import { fail } from '../../kernel/errors.js';
+import { Errno, fail } from '../../errors/errno.js';
+import { FileType } from '../../vfs/file_type.js';
 import { allocateDev, type Filesystem } from '../../vfs/filesystem.js';
 import { Inode, nowNs, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
 import type { FileDescription } from '../../vfs/file_description.js';
@@ -190,7 +190,7 @@ abstract class ProcInode extends Inode {
 
 /** A directory of generated entries. */
 abstract class ProcDir extends ProcInode {
-  readonly type = Filetype.DIRECTORY;
+  readonly type = FileType.DIRECTORY;
 
   /** The current entries (name → inode), in listing order. */
   protected abstract entries(): Array<[string, Inode]>;
@@ -262,7 +262,7 @@ const encoder = new TextEncoder();
 
 /** A read-only file whose text is generated at each open. */
 class ProcFile extends ProcInode {
-  readonly type = Filetype.REGULAR_FILE;
+  readonly type = FileType.REGULAR_FILE;
 
   constructor(fs: Procfs, ino: bigint, private readonly generate: () => string) {
     super(fs, ino);
@@ -281,7 +281,7 @@ class ProcFile extends ProcInode {
 
 /** A symlink whose target is computed when read. */
 class ProcSymlink extends ProcInode {
-  readonly type = Filetype.SYMBOLIC_LINK;
+  readonly type = FileType.SYMBOLIC_LINK;
 
   constructor(fs: Procfs, ino: bigint, private readonly target: () => string) {
     super(fs, ino);

@@ -1,8 +1,8 @@
 // tmpfs: a file system that lives in kernel memory. Regular files are growable byte buffers
 // (capacity doubles, so writing a large file is linear, not quadratic); directories are Maps.
 // An optional byte limit makes writes past it fail with ENOSPC.
-import { Errno, Filetype } from '../../syscalls/wasi/abi.js';
-import { fail } from '../../kernel/errors.js';
+import { Errno, fail } from '../../errors/errno.js';
+import { FileType } from '../../vfs/file_type.js';
 import { allocateDev, type Filesystem, type FsUsage } from '../../vfs/filesystem.js';
 import { Inode, nowNs, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
 import { DirectoryDescription, RegularFileDescription, type FileData } from '../../vfs/regular_file.js';
@@ -86,7 +86,7 @@ abstract class TmpfsInode extends Inode {
 }
 
 export class TmpfsFile extends TmpfsInode implements FileData {
-  readonly type = Filetype.REGULAR_FILE;
+  readonly type = FileType.REGULAR_FILE;
   private buf = new Uint8Array(0);
   private len = 0;
 
@@ -154,7 +154,7 @@ export class TmpfsFile extends TmpfsInode implements FileData {
 }
 
 export class TmpfsSymlink extends TmpfsInode {
-  readonly type = Filetype.SYMBOLIC_LINK;
+  readonly type = FileType.SYMBOLIC_LINK;
   constructor(fs: Tmpfs, readonly target: string) {
     super(fs);
   }
@@ -167,7 +167,7 @@ export class TmpfsSymlink extends TmpfsInode {
 }
 
 export class TmpfsDirectory extends TmpfsInode {
-  readonly type = Filetype.DIRECTORY;
+  readonly type = FileType.DIRECTORY;
   readonly children = new Map<string, TmpfsInode>();
 
   constructor(fs: Tmpfs, public parent: TmpfsDirectory | null) {
@@ -214,7 +214,7 @@ export class TmpfsDirectory extends TmpfsInode {
   }
   override link(name: string, target: Inode): void {
     if (!(target instanceof TmpfsInode) || target.fs !== this.fs) fail(Errno.XDEV);
-    if (target.type === Filetype.DIRECTORY) fail(Errno.PERM);
+    if (target.type === FileType.DIRECTORY) fail(Errno.PERM);
     this.add(name, target);
     target.nlink++;
     target.settle();
@@ -222,7 +222,7 @@ export class TmpfsDirectory extends TmpfsInode {
   }
   override unlink(name: string): void {
     const child = this.children.get(name) ?? fail(Errno.NOENT);
-    if (child.type === Filetype.DIRECTORY) fail(Errno.ISDIR);
+    if (child.type === FileType.DIRECTORY) fail(Errno.ISDIR);
     this.children.delete(name);
     child.nlink--;
     if (child.nlink === 0 && child instanceof TmpfsFile) {

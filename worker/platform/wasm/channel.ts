@@ -12,7 +12,11 @@
 //   i32[BELL_COUNT]    bumped by every request
 //   i32[BELL_SLEEPING] 1 while the kernel sleeps in Atomics.waitAsync (processes notify only then)
 //   i32[BELL_SPIN]     how many polls a process spins before sleeping (0 when cores are busy)
-import { MAX_PARAMS } from '../../syscalls/wasi/signatures.js';
+
+/** Most parameters a call may have (a syscall table's longest call must fit: WASI's path_open has 9). */
+export const MAX_PARAMS = 12;
+
+import type { AbiImports } from '../platform.js';
 
 export const STATE = 0;
 export const NUMBER = 1;
@@ -39,10 +43,16 @@ export const BELL_BYTES = 16;
 export interface ChannelViews {
   i32: Int32Array;
   i64: BigInt64Array;
+  /** The 64-bit parameters as pairs of 32-bit halves (low first: little-endian). */
+  i64Halves: Int32Array;
 }
 
 export function channelViews(sab: SharedArrayBuffer): ChannelViews {
-  return { i32: new Int32Array(sab, 0, ARG0 + MAX_PARAMS), i64: new BigInt64Array(sab, I64_OFFSET, MAX_PARAMS) };
+  return {
+    i32: new Int32Array(sab, 0, ARG0 + MAX_PARAMS),
+    i64: new BigInt64Array(sab, I64_OFFSET, MAX_PARAMS),
+    i64Halves: new Int32Array(sab, I64_OFFSET, 2 * MAX_PARAMS),
+  };
 }
 
 export function newChannel(): SharedArrayBuffer {
@@ -65,6 +75,9 @@ export interface StartMessage {
   env: string[];
   /** Serve the vDSO calls in the worker (false under --strace so every call is seen). */
   vdso: boolean;
+  /** The ABI modules to stub, and the call a return from _start traps with. */
+  abis: readonly AbiImports[];
+  exitCall: number;
   /**
    * The kernel's performance.timeOrigin. Each browser worker has its own time origin; the
    * process reads CLOCK_MONOTONIC on the kernel's timeline so the two agree (poll deadlines).

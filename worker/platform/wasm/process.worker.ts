@@ -8,13 +8,11 @@ import {
   ARG0, EXITED, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
   STATE, WAITING, type ProcessMessage, type StartMessage,
 } from './channel.js';
-import { SIGNATURES, UNSTABLE_BASE, UNSTABLE_NAMES, SYSCALL_NUMBER, VDSO_CALLS } from '../../syscalls/wasi/signatures.js';
+import type { VdsoOp } from '../platform.js';
 
-const EFAULT = 21;
 /** Bounds of a process's adaptive spin (polls of its channel before it sleeps). */
 const MAX_SPIN = 1 << 16;
 const MIN_SPIN = 2048;
-const EINVAL = 28;
 
 interface Port {
   post(msg: ProcessMessage): void;
@@ -87,6 +85,8 @@ function run(msg: StartMessage, port: Port): void {
     };
 
   // ---- the vDSO ----
+  // The errnos it answers with are the ABI's (every table the process has agrees on them).
+  const { fault: EFAULT, inval: EINVAL } = msg.abis[0]?.vdsoErrno ?? { fault: -1, inval: -1 };
   const enc = new TextEncoder();
   const encodeList = (list: string[]) => list.map((s) => enc.encode(s + '\0'));
   const argBytes = encodeList(msg.args);
@@ -134,20 +134,20 @@ function run(msg: StartMessage, port: Port): void {
   // once): crypto.getRandomValues costs about a microsecond a call, whatever the size.
   const pool = new Uint8Array(65536);
   let poolPos = pool.length;
-  const vdso: Record<string, (...a: never[]) => number> = {
-    args_sizes_get: (c: number, s: number) => sizes(argBytes, c, s),
-    args_get: (p: number, b: number) => fill(argBytes, p, b),
-    environ_sizes_get: (c: number, s: number) => sizes(envBytes, c, s),
-    environ_get: (p: number, b: number) => fill(envBytes, p, b),
-    clock_res_get: (id: number, ptr: number) => (id >>> 0 > 3 ? EINVAL : writeNs(ptr, 1000)),
-    clock_time_get: (id: number, _precision: bigint, ptr: number) => {
+  const vdso: Record<VdsoOp, (...a: never[]) => number> = {
+    args_sizes: (c: number, s: number) => sizes(argBytes, c, s),
+    args: (p: number, b: number) => fill(argBytes, p, b),
+    environ_sizes: (c: number, s: number) => sizes(envBytes, c, s),
+    environ: (p: number, b: number) => fill(envBytes, p, b),
+    clock_res: (id: number, ptr: number) => (id >>> 0 > 3 ? EINVAL : writeNs(ptr, 1000)),
+    clock_time: (id: number, _precision: bigint, ptr: number) => {
       switch (id) {
         case 0: return clockNow ? clockNow(ptr, realBase) : writeNs(ptr, Math.round((origin + performance.now()) * 1e6));
         case 1: case 2: case 3: return clockNow ? clockNow(ptr, monoBase) : writeNs(ptr, Math.round((monoOffset + performance.now()) * 1e6));
         default: return EINVAL;
       }
     },
-    random_get: (buf: number, len: number) => {
+    random: (buf: number, len: number) => {
       if (!inBounds(buf, len)) return EFAULT;
       const total = len >>> 0;
       for (let off = 0; off < total; ) {
@@ -162,22 +162,15 @@ function run(msg: StartMessage, port: Port): void {
       }
       return 0;
     },
-    sched_yield: () => 0,
+    yield: () => 0,
   };
 
-  const preview1: Record<string, unknown> = {};
-  SIGNATURES.forEach((sig, num) => {
-    const wide = sig.params.map((p) => p[1] === 'i64');
-    preview1[sig.name] = msg.vdso && VDSO_CALLS.has(sig.name) ? vdso[sig.name] : stub(num, wide);
-  });
-  const unstable: Record<string, unknown> = {};
-  for (const name of UNSTABLE_NAMES) {
-    const num = SYSCALL_NUMBER.get(name)!;
-    const wide = SIGNATURES[num]!.params.map((p) => p[1] === 'i64');
-    // Args, clocks and random have identical layouts in both versions: share the vDSO.
-    unstable[name] = msg.vdso && VDSO_CALLS.has(name) ? vdso[name] : stub(UNSTABLE_BASE + num, wide);
+  const imports: WebAssembly.Imports = {};
+  for (const abi of msg.abis) {
+    const mod: WebAssembly.ModuleImports = {};
+    for (const f of abi.functions) mod[f.name] = msg.vdso && f.vdso ? vdso[f.vdso] : stub(f.num, f.wide);
+    imports[abi.module] = mod;
   }
-  const imports: WebAssembly.Imports = { wasi_snapshot_preview1: preview1 as WebAssembly.ModuleImports, wasi_unstable: unstable as WebAssembly.ModuleImports };
   if (memory && msg.memoryImport) {
     const m = (imports[msg.memoryImport.module] ??= {});
     m[msg.memoryImport.name] = memory;
@@ -195,7 +188,7 @@ function run(msg: StartMessage, port: Port): void {
     start!();
     // Returning from _start is exit(0): tell the kernel through the channel like proc_exit.
     i32[ARG0] = 0;
-    trap(SYSCALL_NUMBER.get('proc_exit')!);
+    trap(msg.exitCall);
   } catch (e) {
     if (e instanceof ProgramExited) return; // the kernel ended the program; this worker is free again
     port.post({ type: 'trap', message: e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e) });

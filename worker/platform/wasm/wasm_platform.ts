@@ -49,6 +49,20 @@ class ChannelArgs implements SyscallArgs {
   u64(k: number): bigint {
     return BigInt.asUintN(64, this.v.i64[k]!);
   }
+  i64n(k: number): number {
+    const h = this.v.i64Halves;
+    return h[2 * k + 1]! * 4294967296 + (h[2 * k]! >>> 0);
+  }
+  u64n(k: number): number {
+    const h = this.v.i64Halves;
+    return (h[2 * k + 1]! >>> 0) * 4294967296 + (h[2 * k]! >>> 0);
+  }
+  lo32(k: number): number {
+    return this.v.i64Halves[2 * k]! >>> 0;
+  }
+  hi32(k: number): number {
+    return this.v.i64Halves[2 * k + 1]! >>> 0;
+  }
 }
 
 class WasmProcess implements ProcessHandle {
@@ -174,6 +188,7 @@ export class WasmPlatform implements Platform {
     const msg: StartMessage = {
       type: 'start', module: spec.module, memory: spec.memory, memoryImport: spec.memoryImport,
       channel, doorbell: this.doorbell, args: spec.args, env: spec.env, vdso: spec.vdso,
+      abis: spec.abis, exitCall: spec.exitCall,
       clockOrigin: performance.timeOrigin,
     };
     worker.post(msg);

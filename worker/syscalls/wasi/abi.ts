@@ -1,8 +1,14 @@
-// WASI preview1 ABI constants: errnos, file types, rights, flags, whence, clocks, events.
-// The numeric values are the spec's (WebAssembly/WASI witx for wasi_snapshot_preview1).
-// Struct layouts that differ between preview1 and wasi_unstable live in layout.ts.
+// WASI preview1 ABI: its numbers (errnos, file types, flags, whence, clocks, events, signals),
+// the spec's (WebAssembly/WASI witx for wasi_snapshot_preview1), and the tables that convert the
+// kernel's own vocabulary (errors/errno.ts, vfs/file_type.ts, kernel/signals.ts) to and from
+// them. This border is the only place the two meet. Struct layouts that differ between preview1
+// and wasi_unstable live in layout.ts. Rights: WASI's rights bits are the kernel's capability
+// rights (kernel/rights.ts) bit for bit, by design, so they cross unconverted.
+import { Errno, ERRNO_MAX } from '../../errors/errno.js';
+import { FileType, StatusFlags, Whence } from '../../vfs/file_type.js';
+import { Signal } from '../../kernel/signals.js';
 
-export const enum Errno {
+export const enum WasiErrno {
   SUCCESS = 0, TOOBIG = 1, ACCES = 2, ADDRINUSE = 3, ADDRNOTAVAIL = 4, AFNOSUPPORT = 5, AGAIN = 6,
   ALREADY = 7, BADF = 8, BADMSG = 9, BUSY = 10, CANCELED = 11, CHILD = 12, CONNABORTED = 13,
   CONNREFUSED = 14, CONNRESET = 15, DEADLK = 16, DESTADDRREQ = 17, DOM = 18, DQUOT = 19, EXIST = 20,
@@ -17,89 +23,16 @@ export const enum Errno {
   NOTCAPABLE = 76,
 }
 
-/** Errno names for strace output, indexed by value. */
-export const ERRNO_NAMES: readonly string[] = [
-  'SUCCESS', 'E2BIG', 'EACCES', 'EADDRINUSE', 'EADDRNOTAVAIL', 'EAFNOSUPPORT', 'EAGAIN', 'EALREADY',
-  'EBADF', 'EBADMSG', 'EBUSY', 'ECANCELED', 'ECHILD', 'ECONNABORTED', 'ECONNREFUSED', 'ECONNRESET',
-  'EDEADLK', 'EDESTADDRREQ', 'EDOM', 'EDQUOT', 'EEXIST', 'EFAULT', 'EFBIG', 'EHOSTUNREACH', 'EIDRM',
-  'EILSEQ', 'EINPROGRESS', 'EINTR', 'EINVAL', 'EIO', 'EISCONN', 'EISDIR', 'ELOOP', 'EMFILE',
-  'EMLINK', 'EMSGSIZE', 'EMULTIHOP', 'ENAMETOOLONG', 'ENETDOWN', 'ENETRESET', 'ENETUNREACH',
-  'ENFILE', 'ENOBUFS', 'ENODEV', 'ENOENT', 'ENOEXEC', 'ENOLCK', 'ENOLINK', 'ENOMEM', 'ENOMSG',
-  'ENOPROTOOPT', 'ENOSPC', 'ENOSYS', 'ENOTCONN', 'ENOTDIR', 'ENOTEMPTY', 'ENOTRECOVERABLE',
-  'ENOTSOCK', 'ENOTSUP', 'ENOTTY', 'ENXIO', 'EOVERFLOW', 'EOWNERDEAD', 'EPERM', 'EPIPE', 'EPROTO',
-  'EPROTONOSUPPORT', 'EPROTOTYPE', 'ERANGE', 'EROFS', 'ESPIPE', 'ESRCH', 'ESTALE', 'ETIMEDOUT',
-  'ETXTBSY', 'EXDEV', 'ENOTCAPABLE',
-];
-
-export const enum Filetype {
+export const enum WasiFiletype {
   UNKNOWN = 0, BLOCK_DEVICE = 1, CHARACTER_DEVICE = 2, DIRECTORY = 3, REGULAR_FILE = 4,
   SOCKET_DGRAM = 5, SOCKET_STREAM = 6, SYMBOLIC_LINK = 7,
 }
-
-/** Rights (bit positions are the spec's). bigint because the set is 64-bit. */
-export const Rights = {
-  FD_DATASYNC: 1n << 0n,
-  FD_READ: 1n << 1n,
-  FD_SEEK: 1n << 2n,
-  FD_FDSTAT_SET_FLAGS: 1n << 3n,
-  FD_SYNC: 1n << 4n,
-  FD_TELL: 1n << 5n,
-  FD_WRITE: 1n << 6n,
-  FD_ADVISE: 1n << 7n,
-  FD_ALLOCATE: 1n << 8n,
-  PATH_CREATE_DIRECTORY: 1n << 9n,
-  PATH_CREATE_FILE: 1n << 10n,
-  PATH_LINK_SOURCE: 1n << 11n,
-  PATH_LINK_TARGET: 1n << 12n,
-  PATH_OPEN: 1n << 13n,
-  FD_READDIR: 1n << 14n,
-  PATH_READLINK: 1n << 15n,
-  PATH_RENAME_SOURCE: 1n << 16n,
-  PATH_RENAME_TARGET: 1n << 17n,
-  PATH_FILESTAT_GET: 1n << 18n,
-  PATH_FILESTAT_SET_SIZE: 1n << 19n,
-  PATH_FILESTAT_SET_TIMES: 1n << 20n,
-  FD_FILESTAT_GET: 1n << 21n,
-  FD_FILESTAT_SET_SIZE: 1n << 22n,
-  FD_FILESTAT_SET_TIMES: 1n << 23n,
-  PATH_SYMLINK: 1n << 24n,
-  PATH_REMOVE_DIRECTORY: 1n << 25n,
-  PATH_UNLINK_FILE: 1n << 26n,
-  POLL_FD_READWRITE: 1n << 27n,
-  SOCK_SHUTDOWN: 1n << 28n,
-  SOCK_ACCEPT: 1n << 29n,
-} as const;
-
-export const RIGHTS_ALL = (1n << 30n) - 1n;
-
-/** Rights that only make sense on a regular file (or a stream). */
-export const RIGHTS_FILE_BASE =
-  Rights.FD_DATASYNC | Rights.FD_READ | Rights.FD_SEEK | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC |
-  Rights.FD_TELL | Rights.FD_WRITE | Rights.FD_ADVISE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_GET |
-  Rights.FD_FILESTAT_SET_SIZE | Rights.FD_FILESTAT_SET_TIMES | Rights.POLL_FD_READWRITE;
-
-/** Rights that only make sense on a directory. */
-export const RIGHTS_DIR_BASE =
-  Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_SYNC | Rights.FD_ADVISE | Rights.PATH_CREATE_DIRECTORY |
-  Rights.PATH_CREATE_FILE | Rights.PATH_LINK_SOURCE | Rights.PATH_LINK_TARGET | Rights.PATH_OPEN |
-  Rights.FD_READDIR | Rights.PATH_READLINK | Rights.PATH_RENAME_SOURCE | Rights.PATH_RENAME_TARGET |
-  Rights.PATH_FILESTAT_GET | Rights.PATH_FILESTAT_SET_SIZE | Rights.PATH_FILESTAT_SET_TIMES |
-  Rights.FD_FILESTAT_GET | Rights.FD_FILESTAT_SET_TIMES | Rights.PATH_SYMLINK |
-  Rights.PATH_REMOVE_DIRECTORY | Rights.PATH_UNLINK_FILE;
-
-/** What a directory fd may hand down to the files opened beneath it. */
-export const RIGHTS_DIR_INHERITING = RIGHTS_DIR_BASE | RIGHTS_FILE_BASE;
-
-/** Rights of a character device / pipe / tty stream. */
-export const RIGHTS_STREAM =
-  Rights.FD_READ | Rights.FD_WRITE | Rights.FD_FDSTAT_SET_FLAGS | Rights.FD_FILESTAT_GET |
-  Rights.POLL_FD_READWRITE | Rights.FD_SYNC | Rights.FD_DATASYNC;
 
 export const enum Oflags { CREAT = 1, DIRECTORY = 2, EXCL = 4, TRUNC = 8 }
 export const enum Fdflags { APPEND = 1, DSYNC = 2, NONBLOCK = 4, RSYNC = 8, SYNC = 16 }
 export const enum Lookupflags { SYMLINK_FOLLOW = 1 }
 export const enum Fstflags { ATIM = 1, ATIM_NOW = 2, MTIM = 4, MTIM_NOW = 8 }
-export const enum Whence { SET = 0, CUR = 1, END = 2 }
+export const enum WasiWhence { SET = 0, CUR = 1, END = 2 }
 export const enum Clockid { REALTIME = 0, MONOTONIC = 1, PROCESS_CPUTIME_ID = 2, THREAD_CPUTIME_ID = 3 }
 export const enum Eventtype { CLOCK = 0, FD_READ = 1, FD_WRITE = 2 }
 export const enum Eventrwflags { FD_READWRITE_HANGUP = 1 }
@@ -109,9 +42,91 @@ export const enum Sdflags { RD = 1, WR = 2 }
 export const enum Preopentype { DIR = 0 }
 
 /** Signals (wasi `signal` enum; same numbers as Linux for the common ones). */
-export const enum Signal {
+export const enum WasiSignal {
   NONE = 0, HUP = 1, INT = 2, QUIT = 3, ILL = 4, TRAP = 5, ABRT = 6, BUS = 7, FPE = 8, KILL = 9,
   USR1 = 10, SEGV = 11, USR2 = 12, PIPE = 13, ALRM = 14, TERM = 15, CHLD = 16, CONT = 17, STOP = 18,
   TSTP = 19, TTIN = 20, TTOU = 21, URG = 22, XCPU = 23, XFSZ = 24, VTALRM = 25, PROF = 26,
   WINCH = 27, POLL = 28, PWR = 29, SYS = 30,
+}
+
+/** Kernel errno -> WASI errno, indexed by the kernel's number. */
+const WASI_ERRNO = new Uint8Array(ERRNO_MAX + 1).fill(WasiErrno.IO);
+for (const [k, w] of [
+  [Errno.SUCCESS, WasiErrno.SUCCESS], [Errno.TOOBIG, WasiErrno.TOOBIG], [Errno.ACCES, WasiErrno.ACCES],
+  [Errno.ADDRINUSE, WasiErrno.ADDRINUSE], [Errno.ADDRNOTAVAIL, WasiErrno.ADDRNOTAVAIL],
+  [Errno.AFNOSUPPORT, WasiErrno.AFNOSUPPORT], [Errno.AGAIN, WasiErrno.AGAIN], [Errno.ALREADY, WasiErrno.ALREADY],
+  [Errno.BADF, WasiErrno.BADF], [Errno.BADMSG, WasiErrno.BADMSG], [Errno.BUSY, WasiErrno.BUSY],
+  [Errno.CANCELED, WasiErrno.CANCELED], [Errno.CHILD, WasiErrno.CHILD], [Errno.CONNABORTED, WasiErrno.CONNABORTED],
+  [Errno.CONNREFUSED, WasiErrno.CONNREFUSED], [Errno.CONNRESET, WasiErrno.CONNRESET], [Errno.DEADLK, WasiErrno.DEADLK],
+  [Errno.DESTADDRREQ, WasiErrno.DESTADDRREQ], [Errno.DOM, WasiErrno.DOM], [Errno.DQUOT, WasiErrno.DQUOT],
+  [Errno.EXIST, WasiErrno.EXIST], [Errno.FAULT, WasiErrno.FAULT], [Errno.FBIG, WasiErrno.FBIG],
+  [Errno.HOSTUNREACH, WasiErrno.HOSTUNREACH], [Errno.IDRM, WasiErrno.IDRM], [Errno.ILSEQ, WasiErrno.ILSEQ],
+  [Errno.INPROGRESS, WasiErrno.INPROGRESS], [Errno.INTR, WasiErrno.INTR], [Errno.INVAL, WasiErrno.INVAL],
+  [Errno.IO, WasiErrno.IO], [Errno.ISCONN, WasiErrno.ISCONN], [Errno.ISDIR, WasiErrno.ISDIR], [Errno.LOOP, WasiErrno.LOOP],
+  [Errno.MFILE, WasiErrno.MFILE], [Errno.MLINK, WasiErrno.MLINK], [Errno.MSGSIZE, WasiErrno.MSGSIZE],
+  [Errno.MULTIHOP, WasiErrno.MULTIHOP], [Errno.NAMETOOLONG, WasiErrno.NAMETOOLONG], [Errno.NETDOWN, WasiErrno.NETDOWN],
+  [Errno.NETRESET, WasiErrno.NETRESET], [Errno.NETUNREACH, WasiErrno.NETUNREACH], [Errno.NFILE, WasiErrno.NFILE],
+  [Errno.NOBUFS, WasiErrno.NOBUFS], [Errno.NODEV, WasiErrno.NODEV], [Errno.NOENT, WasiErrno.NOENT],
+  [Errno.NOEXEC, WasiErrno.NOEXEC], [Errno.NOLCK, WasiErrno.NOLCK], [Errno.NOLINK, WasiErrno.NOLINK],
+  [Errno.NOMEM, WasiErrno.NOMEM], [Errno.NOMSG, WasiErrno.NOMSG], [Errno.NOPROTOOPT, WasiErrno.NOPROTOOPT],
+  [Errno.NOSPC, WasiErrno.NOSPC], [Errno.NOSYS, WasiErrno.NOSYS], [Errno.NOTCONN, WasiErrno.NOTCONN],
+  [Errno.NOTDIR, WasiErrno.NOTDIR], [Errno.NOTEMPTY, WasiErrno.NOTEMPTY], [Errno.NOTRECOVERABLE, WasiErrno.NOTRECOVERABLE],
+  [Errno.NOTSOCK, WasiErrno.NOTSOCK], [Errno.NOTSUP, WasiErrno.NOTSUP], [Errno.NOTTY, WasiErrno.NOTTY],
+  [Errno.NXIO, WasiErrno.NXIO], [Errno.OVERFLOW, WasiErrno.OVERFLOW], [Errno.OWNERDEAD, WasiErrno.OWNERDEAD],
+  [Errno.PERM, WasiErrno.PERM], [Errno.PIPE, WasiErrno.PIPE], [Errno.PROTO, WasiErrno.PROTO],
+  [Errno.PROTONOSUPPORT, WasiErrno.PROTONOSUPPORT], [Errno.PROTOTYPE, WasiErrno.PROTOTYPE], [Errno.RANGE, WasiErrno.RANGE],
+  [Errno.ROFS, WasiErrno.ROFS], [Errno.SPIPE, WasiErrno.SPIPE], [Errno.SRCH, WasiErrno.SRCH], [Errno.STALE, WasiErrno.STALE],
+  [Errno.TIMEDOUT, WasiErrno.TIMEDOUT], [Errno.TXTBSY, WasiErrno.TXTBSY], [Errno.XDEV, WasiErrno.XDEV],
+  [Errno.NOTCAPABLE, WasiErrno.NOTCAPABLE],
+] as const) WASI_ERRNO[k] = w;
+
+/** The WASI errno for a kernel errno (EIO for a number the kernel does not define). */
+export function wasiErrno(e: number): WasiErrno {
+  return (e >= 0 && e <= ERRNO_MAX ? WASI_ERRNO[e]! : WasiErrno.IO) as WasiErrno;
+}
+
+/** Kernel file type -> WASI filetype, indexed by the kernel's number. FIFOs are UNKNOWN (WASI has none). */
+const WASI_FILETYPE = new Uint8Array(16).fill(WasiFiletype.UNKNOWN);
+for (const [k, w] of [
+  [FileType.CHARACTER_DEVICE, WasiFiletype.CHARACTER_DEVICE], [FileType.DIRECTORY, WasiFiletype.DIRECTORY],
+  [FileType.BLOCK_DEVICE, WasiFiletype.BLOCK_DEVICE], [FileType.REGULAR_FILE, WasiFiletype.REGULAR_FILE],
+  [FileType.SYMBOLIC_LINK, WasiFiletype.SYMBOLIC_LINK], [FileType.SOCKET_STREAM, WasiFiletype.SOCKET_STREAM],
+  [FileType.SOCKET_DGRAM, WasiFiletype.SOCKET_DGRAM],
+] as const) WASI_FILETYPE[k] = w;
+
+export function wasiFiletype(t: FileType): WasiFiletype {
+  return (WASI_FILETYPE[t] ?? WasiFiletype.UNKNOWN) as WasiFiletype;
+}
+
+const FDFLAGS: readonly (readonly [Fdflags, StatusFlags])[] = [
+  [Fdflags.APPEND, StatusFlags.APPEND], [Fdflags.DSYNC, StatusFlags.DSYNC], [Fdflags.NONBLOCK, StatusFlags.NONBLOCK],
+  [Fdflags.RSYNC, StatusFlags.RSYNC], [Fdflags.SYNC, StatusFlags.SYNC],
+];
+/** Every fdflags bit WASI defines. */
+export const FDFLAGS_ALL = Fdflags.APPEND | Fdflags.DSYNC | Fdflags.NONBLOCK | Fdflags.RSYNC | Fdflags.SYNC;
+
+/** WASI fdflags -> the description's status flags. */
+export function statusFlagsFromWasi(f: number): number {
+  let out = 0;
+  for (const [w, k] of FDFLAGS) if (f & w) out |= k;
+  return out;
+}
+/** A description's status flags -> WASI fdflags. */
+export function wasiFdflags(f: number): number {
+  let out = 0;
+  for (const [w, k] of FDFLAGS) if (f & k) out |= w;
+  return out;
+}
+
+/** WASI whence (preview1 numbering) -> the kernel's. */
+export function whenceFromWasi(w: WasiWhence): Whence {
+  return w === WasiWhence.SET ? Whence.SET : w === WasiWhence.CUR ? Whence.CUR : Whence.END;
+}
+
+/**
+ * WASI signal -> the kernel's (Linux's) number: the same up to SIGTERM; WASI's enum has no
+ * SIGSTKFLT, so from SIGCHLD on the kernel's number is one higher.
+ */
+export function signalFromWasi(s: WasiSignal): Signal {
+  return (s <= WasiSignal.TERM ? s : s + 1) as Signal;
 }

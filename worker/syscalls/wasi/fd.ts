@@ -1,9 +1,13 @@
 // fd_* handlers: reading, writing, seeking, stat, flags and rights of open file descriptions.
-import { Advice, Errno, Fdflags, Filetype, Preopentype, Rights, Signal, Whence } from './abi.js';
-import { fail, SysError } from '../../kernel/errors.js';
+import { Advice, FDFLAGS_ALL, Preopentype, statusFlagsFromWasi, wasiFdflags, wasiFiletype } from './abi.js';
+import { Errno, fail, SysError } from '../../errors/errno.js';
+import { FileType, Whence } from '../../vfs/file_type.js';
+import { Rights } from '../../kernel/rights.js';
+import { Signal } from '../../kernel/signals.js';
 import type { Task } from '../../kernel/task.js';
+import type { FdEntry } from '../../kernel/fd_table.js';
 import { writeFdstat } from './layout.js';
-import { decodeTimes, fdWith, type Handler } from './util.js';
+import { decodeTimes, fdWith, rightsArg, type Handler } from './util.js';
 
 const encoder = new TextEncoder();
 
@@ -55,45 +59,42 @@ function brokenPipe(t: Task, err: unknown): void {
   t.sawBrokenPipe = true;
 }
 
-export const fd_pread: Handler = (t, a) => {
-  const e = fdWith(t, a.u32(0), Rights.FD_READ | Rights.FD_SEEK);
-  const iovs = t.mem.iovecs(a.u32(1), a.u32(2));
-  const off = a.u64(3);
-  t.mem.check(a.u32(4), 4);
-  t.mem.setU32(a.u32(4), e.desc.pread(iovs, off));
-  return Errno.SUCCESS;
-};
+/** fd_pread and fd_pwrite: the same decoding, the description's positioned read or write. */
+function positioned(right: number, op: (e: FdEntry, iovs: Uint8Array[], offset: number) => number): Handler {
+  return (t, a) => {
+    const e = fdWith(t, a.u32(0), right | Rights.FD_SEEK);
+    const iovs = t.mem.iovecs(a.u32(1), a.u32(2));
+    const off = a.u64n(3);
+    t.mem.check(a.u32(4), 4);
+    t.mem.setU32(a.u32(4), op(e, iovs, off));
+    return Errno.SUCCESS;
+  };
+}
 
-export const fd_pwrite: Handler = (t, a) => {
-  const e = fdWith(t, a.u32(0), Rights.FD_WRITE | Rights.FD_SEEK);
-  const iovs = t.mem.iovecs(a.u32(1), a.u32(2));
-  const off = a.u64(3);
-  t.mem.check(a.u32(4), 4);
-  t.mem.setU32(a.u32(4), e.desc.pwrite(iovs, off));
-  return Errno.SUCCESS;
-};
+export const fd_pread = positioned(Rights.FD_READ, (e, iovs, off) => e.desc.pread(iovs, off));
+export const fd_pwrite = positioned(Rights.FD_WRITE, (e, iovs, off) => e.desc.pwrite(iovs, off));
 
-export const fd_seek: Handler = (t, a) => {
-  const offset = a.i64(1);
-  const whence = t.layout.whence(a.u32(2) & 0xff);
+export const fd_seek: Handler = (t, a, L) => {
+  const offset = a.i64n(1);
+  const whence = L.whence(a.u32(2) & 0xff);
   // Asking only where we are needs FD_TELL, anything else FD_SEEK.
-  const right = offset === 0n && whence === Whence.CUR ? Rights.FD_TELL : Rights.FD_SEEK;
+  const right = offset === 0 && whence === Whence.CUR ? Rights.FD_TELL : Rights.FD_SEEK;
   const e = t.fds.get(a.u32(0));
-  if ((e.rightsBase & right) === 0n && (e.rightsBase & Rights.FD_SEEK) === 0n) {
-    fail(e.desc.filetype === Filetype.REGULAR_FILE || e.desc.filetype === Filetype.DIRECTORY ? Errno.NOTCAPABLE : Errno.SPIPE);
+  if ((e.rightsBase & right) === 0 && (e.rightsBase & Rights.FD_SEEK) === 0) {
+    fail(e.desc.filetype === FileType.REGULAR_FILE || e.desc.filetype === FileType.DIRECTORY ? Errno.NOTCAPABLE : Errno.SPIPE);
   }
   t.mem.check(a.u32(3), 8);
-  t.mem.setU64(a.u32(3), e.desc.seek(offset, whence));
+  t.mem.setU64n(a.u32(3), e.desc.seek(offset, whence));
   return Errno.SUCCESS;
 };
 
 export const fd_tell: Handler = (t, a) => {
   const e = t.fds.get(a.u32(0));
-  if ((e.rightsBase & Rights.FD_TELL) === 0n) {
-    fail(e.desc.filetype === Filetype.REGULAR_FILE ? Errno.NOTCAPABLE : Errno.SPIPE);
+  if ((e.rightsBase & Rights.FD_TELL) === 0) {
+    fail(e.desc.filetype === FileType.REGULAR_FILE ? Errno.NOTCAPABLE : Errno.SPIPE);
   }
   t.mem.check(a.u32(1), 8);
-  t.mem.setU64(a.u32(1), e.desc.tell());
+  t.mem.setU64n(a.u32(1), e.desc.tell());
   return Errno.SUCCESS;
 };
 
@@ -107,15 +108,14 @@ export const fd_renumber: Handler = (t, a) => {
   return Errno.SUCCESS;
 };
 
-export const fd_sync: Handler = (t, a) => {
-  fdWith(t, a.u32(0), Rights.FD_SYNC).desc.sync();
-  return Errno.SUCCESS;
-};
+/** Answers SUCCESS now, or once a sync that waits for storage has finished. */
+function synced(r: void | Promise<void>): number | Promise<number> {
+  return r instanceof Promise ? r.then(() => Errno.SUCCESS) : Errno.SUCCESS;
+}
 
-export const fd_datasync: Handler = (t, a) => {
-  fdWith(t, a.u32(0), Rights.FD_DATASYNC).desc.datasync();
-  return Errno.SUCCESS;
-};
+export const fd_sync: Handler = (t, a) => synced(fdWith(t, a.u32(0), Rights.FD_SYNC).desc.sync());
+
+export const fd_datasync: Handler = (t, a) => synced(fdWith(t, a.u32(0), Rights.FD_DATASYNC).desc.datasync());
 
 export const fd_advise: Handler = (t, a) => {
   const e = fdWith(t, a.u32(0), Rights.FD_ADVISE);
@@ -124,7 +124,7 @@ export const fd_advise: Handler = (t, a) => {
   const advice = a.u32(3) & 0xff;
   if (advice > Advice.NOREUSE) fail(Errno.INVAL);
   if (offset > BigInt(Number.MAX_SAFE_INTEGER) || len > BigInt(Number.MAX_SAFE_INTEGER)) fail(Errno.INVAL);
-  if (e.desc.filetype !== Filetype.REGULAR_FILE && e.desc.filetype !== Filetype.DIRECTORY) fail(Errno.SPIPE);
+  if (e.desc.filetype !== FileType.REGULAR_FILE && e.desc.filetype !== FileType.DIRECTORY) fail(Errno.SPIPE);
   // Advice only: everything is in memory, so there is nothing to prefetch or drop.
   return Errno.SUCCESS;
 };
@@ -137,41 +137,41 @@ export const fd_allocate: Handler = (t, a) => {
 
 export const fd_fdstat_get: Handler = (t, a) => {
   const e = t.fds.get(a.u32(0));
-  writeFdstat(t.mem, a.u32(1), e.desc.filetype, e.desc.fdflags, e.rightsBase, e.rightsInheriting);
+  writeFdstat(t.mem, a.u32(1), wasiFiletype(e.desc.filetype), wasiFdflags(e.desc.statusFlags), e.rightsBase, e.rightsInheriting);
   return Errno.SUCCESS;
 };
 
 export const fd_fdstat_set_flags: Handler = (t, a) => {
   const e = fdWith(t, a.u32(0), Rights.FD_FDSTAT_SET_FLAGS);
   const flags = a.u32(1) & 0xffff;
-  if (flags & ~(Fdflags.APPEND | Fdflags.DSYNC | Fdflags.NONBLOCK | Fdflags.RSYNC | Fdflags.SYNC)) fail(Errno.INVAL);
+  if (flags & ~FDFLAGS_ALL) fail(Errno.INVAL);
   // DSYNC/RSYNC/SYNC are kept and reported; every write here is complete when it returns.
-  e.desc.fdflags = flags;
+  e.desc.statusFlags = statusFlagsFromWasi(flags);
   e.desc.readinessChanged.notify();
   return Errno.SUCCESS;
 };
 
 export const fd_fdstat_set_rights: Handler = (t, a) => {
   const e = t.fds.get(a.u32(0));
-  const base = a.u64(1);
-  const inheriting = a.u64(2);
+  const base = rightsArg(a, 1);
+  const inheriting = rightsArg(a, 2);
   // Rights can only be dropped, never gained.
-  if ((base & ~e.rightsBase) !== 0n || (inheriting & ~e.rightsInheriting) !== 0n) fail(Errno.NOTCAPABLE);
+  if ((base & ~e.rightsBase) !== 0 || (inheriting & ~e.rightsInheriting) !== 0) fail(Errno.NOTCAPABLE);
   e.rightsBase = base;
   e.rightsInheriting = inheriting;
   return Errno.SUCCESS;
 };
 
-export const fd_filestat_get: Handler = (t, a) => {
+export const fd_filestat_get: Handler = (t, a, L) => {
   const e = fdWith(t, a.u32(0), Rights.FD_FILESTAT_GET);
-  t.layout.writeFilestat(t.mem, a.u32(1), e.desc.stat());
+  L.writeFilestat(t.mem, a.u32(1), e.desc.stat());
   return Errno.SUCCESS;
 };
 
 export const fd_filestat_set_size: Handler = (t, a) => {
   const e = fdWith(t, a.u32(0), Rights.FD_FILESTAT_SET_SIZE);
-  if (e.desc.filetype === Filetype.DIRECTORY) fail(Errno.ISDIR);
-  if (e.desc.filetype !== Filetype.REGULAR_FILE) fail(Errno.INVAL);
+  if (e.desc.filetype === FileType.DIRECTORY) fail(Errno.ISDIR);
+  if (e.desc.filetype !== FileType.REGULAR_FILE) fail(Errno.INVAL);
   e.desc.setSize(a.u64(1));
   return Errno.SUCCESS;
 };
@@ -206,7 +206,7 @@ export const fd_prestat_dir_name: Handler = (t, a) => {
 
 export const fd_readdir: Handler = (t, a) => {
   const fdnum = a.u32(0);
-  if (t.fds.get(fdnum).desc.filetype !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+  if (t.fds.get(fdnum).desc.filetype !== FileType.DIRECTORY) fail(Errno.NOTDIR);
   const e = fdWith(t, fdnum, Rights.FD_READDIR);
   const buf = a.u32(1);
   const bufLen = a.u32(2);
@@ -214,18 +214,18 @@ export const fd_readdir: Handler = (t, a) => {
   const usedPtr = a.u32(4);
   t.mem.check(buf, bufLen);
   t.mem.check(usedPtr, 4);
-  if (e.desc.filetype !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+  if (e.desc.filetype !== FileType.DIRECTORY) fail(Errno.NOTDIR);
   const dir = e.desc.inode!;
   const chain = e.chain!;
   const parent = chain.length > 1 ? chain[chain.length - 2]! : dir;
   const entries = [
-    { name: '.', ino: dir.ino, type: Filetype.DIRECTORY },
-    { name: '..', ino: parent.ino, type: Filetype.DIRECTORY },
+    { name: '.', ino: dir.ino, type: FileType.DIRECTORY },
+    { name: '..', ino: parent.ino, type: FileType.DIRECTORY },
     ...e.desc.readdir(),
   ];
   const seen = new Set(entries.map((d) => d.name));
   for (const name of t.kernel.vfs.mountNamesIn(dir)) {
-    if (!seen.has(name)) entries.push({ name, ino: 0n, type: Filetype.DIRECTORY });
+    if (!seen.has(name)) entries.push({ name, ino: 0n, type: FileType.DIRECTORY });
   }
   let used = 0;
   const header = new Uint8Array(24);
@@ -236,7 +236,7 @@ export const fd_readdir: Handler = (t, a) => {
     hv.setBigUint64(0, BigInt(i + 1), true);
     hv.setBigUint64(8, d.ino, true);
     hv.setUint32(16, name.length, true);
-    hv.setUint8(20, d.type);
+    hv.setUint8(20, wasiFiletype(d.type));
     const rec = new Uint8Array(24 + name.length);
     rec.set(header);
     rec.set(name, 24);

@@ -1,15 +1,16 @@
 // path_* handlers: everything that names a file by a path relative to a directory fd. Paths are
 // resolved by the VFS inside the fd's scope (a preopen never lets `..`, an absolute path or a
 // symlink lead outside it).
-import { Errno, Fdflags, Filetype, Lookupflags, Oflags, Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING } from './abi.js';
-import { fail, SysError } from '../../kernel/errors.js';
+import { Lookupflags, Oflags, statusFlagsFromWasi } from './abi.js';
+import { Errno, fail, SysError } from '../../errors/errno.js';
+import { FileType } from '../../vfs/file_type.js';
+import { Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, rightsFor } from '../../kernel/rights.js';
 import { FdTable, type FdEntry } from '../../kernel/fd_table.js';
 import type { Task } from '../../kernel/task.js';
 import type { Inode } from '../../vfs/inode.js';
 import type { Chain } from '../../vfs/vfs.js';
 import { FdAliasInode } from '../../fsimpl/devfs/devfs.js';
-import { decodeTimes, dirWith, type Handler } from './util.js';
-import { rightsFor } from '../../kernel/kernel.js';
+import { decodeTimes, dirWith, rightsArg, type Handler } from './util.js';
 
 function last(chain: Chain): Inode {
   return chain[chain.length - 1]!;
@@ -34,8 +35,8 @@ function entryName(name: string, dotErr: Errno): string {
 export const path_open: Handler = (t, a) => {
   const dirflags = a.u32(1);
   const oflags = a.u32(4) & 0xffff;
-  const base = a.u64(5);
-  const inheriting = a.u64(6);
+  const base = rightsArg(a, 5);
+  const inheriting = rightsArg(a, 6);
   const fdflags = a.u32(7) & 0xffff;
   const outPtr = a.u32(8);
   const path = t.mem.string(a.u32(2), a.u32(3));
@@ -46,7 +47,7 @@ export const path_open: Handler = (t, a) => {
   const dir = dirWith(t, a.u32(0), needed);
   if (oflags & ~(Oflags.CREAT | Oflags.DIRECTORY | Oflags.EXCL | Oflags.TRUNC)) fail(Errno.INVAL);
   // A new fd can only have rights its directory may hand down.
-  if ((base & ~dir.rightsInheriting) !== 0n || (inheriting & ~dir.rightsInheriting) !== 0n) fail(Errno.NOTCAPABLE);
+  if ((base & ~dir.rightsInheriting) !== 0 || (inheriting & ~dir.rightsInheriting) !== 0) fail(Errno.NOTCAPABLE);
   const follow = (dirflags & Lookupflags.SYMLINK_FOLLOW) !== 0;
   const vfs = t.kernel.vfs;
 
@@ -74,10 +75,10 @@ export const path_open: Handler = (t, a) => {
     chain = resolveAt(t, dir, path, follow);
   }
   const inode = last(chain);
-  if (inode.type === Filetype.SYMBOLIC_LINK) fail(Errno.LOOP); // O_NOFOLLOW on a symlink
-  if (oflags & Oflags.DIRECTORY && inode.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
-  const wantsWrite = (base & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !== 0n;
-  if (inode.type === Filetype.DIRECTORY && (base & Rights.FD_WRITE) !== 0n) fail(Errno.ISDIR);
+  if (inode.type === FileType.SYMBOLIC_LINK) fail(Errno.LOOP); // O_NOFOLLOW on a symlink
+  if (oflags & Oflags.DIRECTORY && inode.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
+  const wantsWrite = (base & (Rights.FD_WRITE | Rights.FD_ALLOCATE | Rights.FD_FILESTAT_SET_SIZE)) !== 0;
+  if (inode.type === FileType.DIRECTORY && (base & Rights.FD_WRITE) !== 0) fail(Errno.ISDIR);
 
   if (inode instanceof FdAliasInode) {
     // /dev/stdin, /dev/stdout, /dev/stderr: a new fd sharing the task's description.
@@ -87,13 +88,13 @@ export const path_open: Handler = (t, a) => {
     return Errno.SUCCESS;
   }
   if (oflags & Oflags.TRUNC) {
-    if (inode.type === Filetype.DIRECTORY) fail(Errno.ISDIR);
-    if (inode.type === Filetype.REGULAR_FILE) inode.truncate(0n);
+    if (inode.type === FileType.DIRECTORY) fail(Errno.ISDIR);
+    if (inode.type === FileType.REGULAR_FILE) inode.truncate(0n);
   }
-  const desc = inode.open({ read: (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0n, write: wantsWrite });
-  desc.fdflags = fdflags & (Fdflags.APPEND | Fdflags.NONBLOCK | Fdflags.DSYNC | Fdflags.RSYNC | Fdflags.SYNC);
+  const desc = inode.open({ read: (base & (Rights.FD_READ | Rights.FD_READDIR)) !== 0, write: wantsWrite });
+  desc.statusFlags = statusFlagsFromWasi(fdflags);
   let entry: FdEntry;
-  if (desc.filetype === Filetype.DIRECTORY) {
+  if (desc.filetype === FileType.DIRECTORY) {
     const rb = base & RIGHTS_DIR_BASE;
     // Each directory fd is a capability of its own: walks from it never climb above it
     // (the container root's `..` rule applies only to the root itself).
@@ -101,7 +102,7 @@ export const path_open: Handler = (t, a) => {
     entry = { desc, rightsBase: rb, rightsInheriting: inheriting & RIGHTS_DIR_INHERITING, openedRights: rb, chain, scope };
   } else {
     const rb = base & rightsFor(desc).base;
-    entry = { desc, rightsBase: rb, rightsInheriting: 0n, openedRights: rb };
+    entry = { desc, rightsBase: rb, rightsInheriting: 0, openedRights: rb };
   }
   let fd: number;
   try {
@@ -125,13 +126,13 @@ export const path_create_directory: Handler = (t, a) => {
   return Errno.SUCCESS;
 };
 
-export const path_filestat_get: Handler = (t, a) => {
+export const path_filestat_get: Handler = (t, a, L) => {
   const follow = (a.u32(1) & Lookupflags.SYMLINK_FOLLOW) !== 0;
   const path = t.mem.string(a.u32(2), a.u32(3));
   const buf = a.u32(4);
   const dir = dirWith(t, a.u32(0), Rights.PATH_FILESTAT_GET);
   const st = last(resolveAt(t, dir, path, follow)).stat();
-  t.layout.writeFilestat(t.mem, buf, st);
+  L.writeFilestat(t.mem, buf, st);
   return Errno.SUCCESS;
 };
 
@@ -151,7 +152,7 @@ export const path_link: Handler = (t, a) => {
   const oldDir = dirWith(t, a.u32(0), Rights.PATH_LINK_SOURCE);
   const newDir = dirWith(t, a.u32(4), Rights.PATH_LINK_TARGET);
   const target = last(resolveAt(t, oldDir, oldPath, follow));
-  if (target.type === Filetype.DIRECTORY) fail(Errno.PERM);
+  if (target.type === FileType.DIRECTORY) fail(Errno.PERM);
   const { parent, name, trailingSlash } = parentAt(t, newDir, newPath);
   entryName(name, Errno.EXIST);
   if (trailingSlash) fail(Errno.NOENT);
@@ -170,7 +171,7 @@ export const path_readlink: Handler = (t, a) => {
   t.mem.check(usedPtr, 4);
   const dir = dirWith(t, a.u32(0), Rights.PATH_READLINK);
   const inode = last(resolveAt(t, dir, path, false));
-  if (inode.type !== Filetype.SYMBOLIC_LINK) fail(Errno.INVAL);
+  if (inode.type !== FileType.SYMBOLIC_LINK) fail(Errno.INVAL);
   t.mem.setU32(usedPtr, t.mem.writeString(buf, bufLen, inode.readlink()));
   return Errno.SUCCESS;
 };
@@ -201,7 +202,7 @@ export const path_rename: Handler = (t, a) => {
   const ddir = last(dst.parent);
   if (vfs.mountedAt(sdir, src.name) || vfs.mountedAt(ddir, dst.name)) fail(Errno.BUSY);
   const moving = vfs.lookupChild(sdir, src.name);
-  if ((src.trailingSlash || dst.trailingSlash) && moving.type !== Filetype.DIRECTORY) fail(Errno.NOTDIR);
+  if ((src.trailingSlash || dst.trailingSlash) && moving.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
   if (sdir.fs !== ddir.fs) fail(Errno.XDEV);
   sdir.rename(src.name, ddir, dst.name);
   return Errno.SUCCESS;
@@ -230,7 +231,7 @@ export const path_unlink_file: Handler = (t, a) => {
   const vfs = t.kernel.vfs;
   if (vfs.mountedAt(pdir, name)) fail(Errno.ISDIR);
   const victim = vfs.lookupChild(pdir, name);
-  if (victim.type === Filetype.DIRECTORY) fail(Errno.ISDIR);
+  if (victim.type === FileType.DIRECTORY) fail(Errno.ISDIR);
   if (trailingSlash) fail(Errno.NOTDIR);
   pdir.unlink(name);
   return Errno.SUCCESS;

@@ -1,7 +1,9 @@
 // poll_oneoff: waits for clocks and fd readiness. It blocks the calling task (its promise
 // settles later), never the kernel: other tasks' calls are served meanwhile.
-import { Clockid, Errno, Eventrwflags, Eventtype, Rights, Subclockflags } from './abi.js';
-import { fail, SysError } from '../../kernel/errors.js';
+import { Clockid, Eventrwflags, Eventtype, Subclockflags, wasiErrno } from './abi.js';
+import type { Layout } from './layout.js';
+import { Errno, fail, SysError } from '../../errors/errno.js';
+import { Rights } from '../../kernel/rights.js';
 import type { Task } from '../../kernel/task.js';
 import type { FileDescription } from '../../vfs/file_description.js';
 import type { Handler } from './util.js';
@@ -20,8 +22,7 @@ export function nowNsFor(clock: number): number {
   }
 }
 
-function decode(t: Task, inPtr: number, n: number): Sub[] {
-  const L = t.layout;
+function decode(t: Task, L: Layout, inPtr: number, n: number): Sub[] {
   const mem = t.mem;
   mem.check(inPtr, n * L.subscriptionSize);
   const subs: Sub[] = [];
@@ -43,7 +44,7 @@ function decode(t: Task, inPtr: number, n: number): Sub[] {
       let error = 0;
       try {
         const e = t.fds.get(fd);
-        if ((e.rightsBase & Rights.POLL_FD_READWRITE) === 0n) error = Errno.NOTCAPABLE;
+        if ((e.rightsBase & Rights.POLL_FD_READWRITE) === 0) error = Errno.NOTCAPABLE;
         else desc = e.desc;
       } catch (err) {
         error = err instanceof SysError ? err.errno : Errno.BADF;
@@ -86,7 +87,7 @@ function collect(t: Task, subs: Sub[], outPtr: number): number {
     const p = outPtr + n * EVENT_SIZE;
     mem.u8.fill(0, p, p + EVENT_SIZE);
     mem.setU64(p, s.userdata);
-    mem.setU16(p + 8, error);
+    mem.setU16(p + 8, wasiErrno(error));
     mem.setU8(p + 10, type);
     if (type !== Eventtype.CLOCK) {
       mem.setU64(p + 16, nbytes);
@@ -97,7 +98,7 @@ function collect(t: Task, subs: Sub[], outPtr: number): number {
   return n;
 }
 
-export const poll_oneoff: Handler = (t, a) => {
+export const poll_oneoff: Handler = (t, a, L) => {
   const inPtr = a.u32(0);
   const outPtr = a.u32(1);
   const nsubs = a.u32(2);
@@ -105,7 +106,7 @@ export const poll_oneoff: Handler = (t, a) => {
   if (nsubs === 0) fail(Errno.INVAL);
   t.mem.check(outPtr, nsubs * EVENT_SIZE);
   t.mem.check(neventsPtr, 4);
-  const subs = decode(t, inPtr, nsubs);
+  const subs = decode(t, L, inPtr, nsubs);
   const n = collect(t, subs, outPtr);
   if (n > 0) {
     t.mem.setU32(neventsPtr, n);

@@ -1,9 +1,9 @@
 // Process, clock, random and argument handlers as the kernel serves them. Args, environ,
 // clocks, random and sched_yield are normally answered in the process worker (the vDSO);
 // these kernel versions serve them under --strace so every call is seen.
-import { Errno, Signal } from './abi.js';
-import { fail } from '../../kernel/errors.js';
-import { signalName } from '../../kernel/kernel.js';
+import { signalFromWasi, WasiSignal } from './abi.js';
+import { Errno, fail } from '../../errors/errno.js';
+import { IGNORED_SIGNALS, signalName, STOPPING_SIGNALS } from '../../kernel/signals.js';
 import type { Task } from '../../kernel/task.js';
 import { nowNsFor } from './poll.js';
 import type { Handler } from './util.js';
@@ -16,16 +16,13 @@ export const proc_exit: Handler = (t, a) => {
   return new Promise<number>(() => {}); // answered by the platform's unwind
 };
 
-/** Signals whose default action is to ignore them. */
-const IGNORED = new Set<number>([Signal.CHLD, Signal.CONT, Signal.URG, Signal.WINCH]);
-/** Signals that would stop the process: there is no job control for a WASI program yet. */
-const STOPPING = new Set<number>([Signal.STOP, Signal.TSTP, Signal.TTIN, Signal.TTOU]);
-
 export const proc_raise: Handler = (t, a) => {
-  const sig = a.u32(0) & 0xff;
-  if (sig === Signal.NONE || sig > Signal.SYS) fail(Errno.INVAL);
-  if (IGNORED.has(sig)) return Errno.SUCCESS;
-  if (STOPPING.has(sig)) {
+  const wsig = a.u32(0) & 0xff;
+  if (wsig === WasiSignal.NONE || wsig > WasiSignal.SYS) fail(Errno.INVAL);
+  const sig = signalFromWasi(wsig);
+  if (IGNORED_SIGNALS.has(sig)) return Errno.SUCCESS;
+  // Stopping signals: there is no job control for a WASI program yet.
+  if (STOPPING_SIGNALS.has(sig)) {
     t.kernel.countUnsupported('proc_raise');
     fail(Errno.NOTSUP, 'stopping signals are not supported');
   }

@@ -1,7 +1,6 @@
 // The wasi_snapshot_preview1 function signatures: name, parameter names and which parameters
-// are 64-bit. Shared by the process worker (which builds its import stubs from it) and the
-// kernel (which decodes arguments, prints strace lines and builds the syscall table from it).
-// Pure data: no kernel state, safe to import anywhere.
+// are 64-bit. The syscall tables (dispatch.ts) describe their imports to the platform from it,
+// strace decodes arguments with it, and `wasmvisor syscalls` lists it. Pure data.
 
 /** Parameter kinds: i32 values, i64 values, and i32s that are guest pointers / lengths. */
 export type ParamKind = 'i32' | 'i64' | 'ptr' | 'len' | 'fd' | 'u8' | 'u16' | 'flags';
@@ -63,15 +62,11 @@ export const SIGNATURES: readonly Signature[] = [
   S('sock_shutdown', ['fd', 'fd'], ['how', 'u8']),
 ];
 
-/** Syscall number by name. */
-export const SYSCALL_NUMBER: ReadonlyMap<string, number> = new Map(SIGNATURES.map((s, i) => [s.name, i]));
 
 /**
- * The older `wasi_unstable` module: same functions but sock_accept, same parameter lists.
- * Its calls get syscall numbers offset by UNSTABLE_BASE so the kernel knows which layouts
- * (filestat, subscription) and whence values to use.
+ * The older `wasi_unstable` module: same functions but sock_accept, same parameter lists; it is
+ * a table of its own (dispatch.ts), so the kernel knows which layouts and whence values to use.
  */
-export const UNSTABLE_BASE = 64;
 export const UNSTABLE_NAMES: readonly string[] = SIGNATURES.map((s) => s.name).filter((n) => n !== 'sock_accept');
 
 /** Calls answered inside the process worker (no kernel state), like Linux's vDSO. */
@@ -79,6 +74,3 @@ export const VDSO_CALLS: ReadonlySet<string> = new Set([
   'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get', 'clock_res_get', 'clock_time_get',
   'random_get', 'sched_yield',
 ]);
-
-/** Most parameters any call has (path_open). */
-export const MAX_PARAMS = 9;

@@ -2,13 +2,13 @@
 // a preopened fd, and this kernel hands in none. So every fd a program holds is not a socket:
 // these calls answer ENOTSOCK for a valid fd and EBADF for a closed one, after checking their
 // pointers, exactly as a kernel without sockets must.
-import { Errno, Sdflags } from './abi.js';
-import { fail } from '../../kernel/errors.js';
+import { Fdflags, Sdflags } from './abi.js';
+import { Errno, fail } from '../../errors/errno.js';
 import type { Handler } from './util.js';
 
 export const sock_accept: Handler = (t, a) => {
   t.fds.get(a.u32(0));
-  if (a.u32(1) & ~0x4 /* only NONBLOCK is defined */) fail(Errno.INVAL);
+  if (a.u32(1) & ~Fdflags.NONBLOCK /* the only flag defined */) fail(Errno.INVAL);
   t.mem.check(a.u32(2), 4);
   fail(Errno.NOTSOCK);
 };

@@ -1,6 +1,6 @@
 // strace: one line per system call with decoded arguments and the result, like gVisor's
 // `--strace`: `[pid] path_open(fd=3, dirflags=1, path="a.txt", ...) = 0 SUCCESS (12µs)`.
-import { ERRNO_NAMES } from './abi.js';
+import { errnoName } from '../../errors/errno.js';
 import type { Signature } from './signatures.js';
 import type { SyscallArgs } from '../../platform/platform.js';
 import type { Task } from '../../kernel/task.js';
@@ -33,6 +33,7 @@ export function formatCall(t: Task, sig: Signature, a: SyscallArgs, layoutName: 
   return `[${t.pid}] ${mod}${sig.name}(${parts.join(', ')})`;
 }
 
-export function formatResult(errno: number, micros: number): string {
-  return ` = ${errno} ${ERRNO_NAMES[errno] ?? '?'} (${micros.toFixed(0)}µs)`;
+/** The result as the program saw it (its ABI's number) with the kernel's name for it. */
+export function formatResult(abiErrno: number, errno: number, micros: number): string {
+  return ` = ${abiErrno} ${errnoName(errno)} (${micros.toFixed(0)}µs)`;
 }

@@ -1,33 +1,48 @@
 // Helpers shared by the syscall handlers: fd lookup with rights checks, the dirfd of a path
 // call, and turning exceptions into errnos.
-import { Errno, Filetype, Fstflags, Rights } from './abi.js';
+import { Fstflags } from './abi.js';
+import type { Layout } from './layout.js';
 import { nowNs } from '../../vfs/inode.js';
-import { fail, SysError } from '../../kernel/errors.js';
+import { FileType } from '../../vfs/file_type.js';
+import { Errno, fail, SysError } from '../../errors/errno.js';
+import { Rights, RIGHTS_ALL, RIGHTS_UNKNOWN } from '../../kernel/rights.js';
 import type { FdEntry } from '../../kernel/fd_table.js';
 import type { Task } from '../../kernel/task.js';
 import type { SyscallArgs } from '../../platform/platform.js';
 
-export type Handler = (t: Task, a: SyscallArgs) => number | Promise<number>;
+/**
+ * A syscall handler: decodes its arguments, calls into the kernel, writes results into the
+ * task's memory and answers a kernel errno (0 on success); failures may also be thrown as
+ * SysError. The table converts the errno to WASI's. L is the calling module's struct layouts.
+ */
+export type Handler = (t: Task, a: SyscallArgs, L: Layout) => number | Promise<number>;
+
+/** A 64-bit rights argument as the kernel's rights number (unknown bits become RIGHTS_UNKNOWN). */
+export function rightsArg(a: SyscallArgs, k: number): number {
+  const lo = a.lo32(k);
+  if (a.hi32(k) !== 0 || lo > RIGHTS_ALL) return (lo & RIGHTS_ALL) | RIGHTS_UNKNOWN;
+  return lo;
+}
 
 /** The fd's entry, with `right` required. Read/write a fd was never opened for is EBADF (as in
  * Linux); a right dropped with fd_fdstat_set_rights (or never granted) is ENOTCAPABLE. */
-export function fdWith(t: Task, fd: number, right: bigint): FdEntry {
+export function fdWith(t: Task, fd: number, right: number): FdEntry {
   const e = t.fds.get(fd);
   if ((e.rightsBase & right) !== right) {
     // Reading a directory is EISDIR, as on Linux (`cat DIR`); writing one is EBADF below.
-    if ((right & Rights.FD_READ) !== 0n && e.desc.filetype === Filetype.DIRECTORY) fail(Errno.ISDIR);
-    if ((right === Rights.FD_READ || right === Rights.FD_WRITE) && (e.openedRights & right) === 0n) fail(Errno.BADF);
+    if ((right & Rights.FD_READ) !== 0 && e.desc.filetype === FileType.DIRECTORY) fail(Errno.ISDIR);
+    if ((right === Rights.FD_READ || right === Rights.FD_WRITE) && (e.openedRights & right) === 0) fail(Errno.BADF);
     // Changing a file's size needs it open for writing, as ftruncate does on Linux.
-    if ((right === Rights.FD_FILESTAT_SET_SIZE || right === Rights.FD_ALLOCATE) && (e.openedRights & Rights.FD_WRITE) === 0n) fail(Errno.BADF);
+    if ((right === Rights.FD_FILESTAT_SET_SIZE || right === Rights.FD_ALLOCATE) && (e.openedRights & Rights.FD_WRITE) === 0) fail(Errno.BADF);
     fail(Errno.NOTCAPABLE);
   }
   return e;
 }
 
 /** The directory fd a path_* call works relative to, with `right` required. */
-export function dirWith(t: Task, fd: number, right: bigint): FdEntry {
+export function dirWith(t: Task, fd: number, right: number): FdEntry {
   const e = t.fds.get(fd);
-  if (e.desc.filetype !== Filetype.DIRECTORY || !e.chain || !e.scope) fail(Errno.NOTDIR);
+  if (e.desc.filetype !== FileType.DIRECTORY || !e.chain || !e.scope) fail(Errno.NOTDIR);
   if ((e.rightsBase & right) !== right) fail(Errno.NOTCAPABLE);
   return e;
 }

@@ -2,8 +2,7 @@
 // is a shared WebAssembly.Memory the kernel created, so reads and writes happen in place; every
 // guest pointer and length is checked here and a bad one is EFAULT, never an exception that
 // escapes into the kernel. Views are refreshed when the program has grown its memory.
-import { Errno } from './abi.js';
-import { fail } from '../../kernel/errors.js';
+import { Errno, fail } from '../errors/errno.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
@@ -75,6 +74,13 @@ export class ProcessMemory {
   setU64(ptr: number, v: bigint): void {
     this.check(ptr, 8);
     this.dv.setBigUint64(ptr, BigInt.asUintN(64, v), true);
+  }
+  /** Stores a non-negative number below 2^53 as a u64 (no BigInt on the way). */
+  setU64n(ptr: number, v: number): void {
+    this.check(ptr, 8);
+    const hi = Math.floor(v / 4294967296);
+    this.dv.setUint32(ptr, v >>> 0, true);
+    this.dv.setUint32(ptr + 4, hi >>> 0, true);
   }
 
   /** A view of [ptr, ptr+len) (in place; valid until the process runs again). */

@@ -1,12 +1,15 @@
-// Machine: a Kernel with the standard namespace every sandbox gets: a root file system with
-// /dev (devfs), /proc (procfs over this kernel's tasks) and /tmp. Also the ProcSource that
-// lets procfs read the task table without reaching into it.
-import { Kernel, type KernelOptions } from './kernel.js';
+// Machine: assembles a sandbox from the kernel's parts (the layer above the kernel, so the kernel
+// imports no file system and no ABI): a Kernel with WASI's syscall tables registered, a root file
+// system (tmpfs unless given), /dev (devfs), /proc (procfs over this kernel's tasks) and /tmp.
+// Also the ProcSource that lets procfs read the task table without reaching into it.
+import { Kernel, type KernelOptions } from '../kernel/kernel.js';
+import type { Task } from '../kernel/task.js';
 import { Devfs } from '../fsimpl/devfs/devfs.js';
 import { Procfs, type ProcSource, type ProcTaskInfo } from '../fsimpl/procfs/procfs.js';
-import type { Task } from './task.js';
-import { Errno, Filetype } from '../syscalls/wasi/abi.js';
-import { SysError } from './errors.js';
+import { Tmpfs } from '../fsimpl/tmpfs/tmpfs.js';
+import { WASI_PREVIEW1, WASI_UNSTABLE } from '../syscalls/wasi/dispatch.js';
+import { Errno, SysError } from '../errors/errno.js';
+import { FileType } from '../vfs/file_type.js';
 
 function taskInfo(t: Task): ProcTaskInfo {
   const bytes = t.memoryBytes();
@@ -46,12 +49,14 @@ export function mkdirp(k: Kernel, path: string): void {
       if (!(e instanceof SysError) || e.errno !== Errno.NOENT) throw e;
       child = dir.createDirectory(name);
     }
-    if (child.type !== Filetype.DIRECTORY) throw new SysError(Errno.NOTDIR, `${path}: ${name} is not a directory`);
+    if (child.type !== FileType.DIRECTORY) throw new SysError(Errno.NOTDIR, `${path}: ${name} is not a directory`);
     chain = [...chain, child];
   }
 }
 
-export interface MachineOptions extends KernelOptions {
+export interface MachineOptions extends Omit<KernelOptions, 'root' | 'syscallTables'> {
+  /** The root file system (default: an empty tmpfs). */
+  root?: KernelOptions['root'];
   /** Memory /proc/meminfo reports as total (default 4 GiB). */
   totalMemoryBytes?: number;
   /** Create /tmp on the root file system (default true; off when the root is a host dir). */
@@ -60,7 +65,7 @@ export interface MachineOptions extends KernelOptions {
 
 /** Boots a kernel with /dev and /proc mounted. */
 export function bootMachine(opts: MachineOptions): Kernel {
-  const k = new Kernel(opts);
+  const k = new Kernel({ ...opts, root: opts.root ?? new Tmpfs(), syscallTables: [WASI_PREVIEW1, WASI_UNSTABLE] });
   if (opts.createTmp ?? true) mkdirp(k, '/tmp');
   k.vfs.mount('/dev', new Devfs(), 'devtmpfs');
   k.vfs.mount('/proc', new Procfs(procSource(k, opts.totalMemoryBytes ?? 4 * 1024 ** 3)), 'proc');
