@@ -20,7 +20,7 @@
 //     directory fd), and ENOTCAPABLE (76) only once fd_fdstat_set_rights
 //     took FD_WRITE away.
 //  3. fd_fdstat_get fs_flags: node:wasi returns the host's raw open(2) flags
-//     (O_RDWR|O_LARGEFILE = 32770); must be WASI statusFlags (0, APPEND = 1).
+//     (O_RDWR|O_LARGEFILE = 32770); must be WASI fdflags (0, APPEND = 1).
 //  4. fd_readdir on a file: ENOTCAPABLE (76) in node:wasi, ENOTDIR (54)
 //     expected; fd_read on a directory: 76 vs EBADF (8) (both as in
 //     wasmtime's dir_fd_op_failures / dirfd_not_dir tests).
