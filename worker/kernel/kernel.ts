@@ -11,6 +11,7 @@ import { CALLS_PER_TABLE, type SyscallTable } from './syscall_table.js';
 import type { AbiImports, Platform } from '../platform/platform.js';
 import type { FileDescription } from '../vfs/file_description.js';
 import type { Filesystem } from '../vfs/filesystem.js';
+import type { Inode } from '../vfs/inode.js';
 import { VirtualFilesystem, type WalkScope } from '../vfs/vfs.js';
 import { LoadError, prepareModule, MEMORY_IMPORT_MODULE, type PreparedModule } from '../platform/wasm/loader.js';
 
@@ -38,6 +39,13 @@ export interface SpawnSpec {
   /** "KEY=value" strings, exactly the environment. */
   env: string[];
   cwd?: string;
+  /**
+   * The root of the task's file namespace (a container's root; default the machine's): its cwd
+   * and preopens are paths inside it, and `..` never climbs above it.
+   */
+  root?: Inode;
+  /** The container the task belongs to (its id), for ps and accounting. */
+  container?: string;
   stdio: [FileDescription, FileDescription, FileDescription];
   preopens: Preopen[];
   memoryLimitBytes?: number;
@@ -192,7 +200,7 @@ export class Kernel {
 
   /** The task table entry, fds and preopens of a new task; on any failure nothing is left behind. */
   private createTask(spec: Omit<SpawnSpec, 'program'>, memory: WebAssembly.Memory | null, limitBytes: number): Task {
-    const root = [this.vfs.root];
+    const root = [spec.root ?? this.vfs.root];
     const cwdPath = spec.cwd ?? '/';
     const cwdChain = this.vfs.resolve(root, cwdPath, this.vfs.rootScope);
     if (cwdChain[cwdChain.length - 1]!.type !== FileType.DIRECTORY) throw new SysError(Errno.NOTDIR, `cwd ${cwdPath} is not a directory`);
@@ -201,6 +209,7 @@ export class Kernel {
       memory, limitBytes);
     task.kernel = this;
     task.pgid = spec.pgid ?? pid;
+    task.container = spec.container;
     try {
       spec.stdio.forEach((desc, fd) => {
         const rights = rightsFor(desc);

@@ -28,6 +28,8 @@ export class Task {
   state: TaskState = 'running';
   status: ExitStatus | null = null;
   handle: ProcessHandle | null = null;
+  /** The container the task runs in (its id), if any. */
+  container: string | undefined;
   /** Process group (the terminal's foreground job is a group). */
   pgid = 0;
   /**

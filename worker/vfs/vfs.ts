@@ -101,6 +101,28 @@ export class VirtualFilesystem {
     return m;
   }
 
+  /**
+   * Mounts fs on the name `name` inside directory `dir`, which may lie outside this namespace's
+   * tree (a container's root): `target` is what /proc/mounts shows.
+   */
+  mountAt(dir: Inode, name: string, fs: Filesystem, target: string, source = 'none', options?: string): Mount {
+    if (dir.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
+    const key = inodeKey(dir) + '/' + name;
+    if (this.mountsByKey.has(key)) fail(Errno.BUSY, `${target} is already a mount point`);
+    const m = new Mount(fs, target, source, options ?? (fs.readonly ? 'ro' : 'rw'));
+    this.mountsByKey.set(key, m);
+    this.mountList.push(m);
+    return m;
+  }
+
+  /** Removes a mount (made by mount or mountAt). The root cannot be unmounted. */
+  unmount(m: Mount): void {
+    if (m === this.rootMount) fail(Errno.BUSY, 'cannot unmount the root');
+    for (const [key, v] of this.mountsByKey) if (v === m) this.mountsByKey.delete(key);
+    const i = this.mountList.indexOf(m);
+    if (i >= 0) this.mountList.splice(i, 1);
+  }
+
   /** The root of what is mounted at dir/name, if anything. */
   mountedAt(dir: Inode, name: string): Inode | undefined {
     if (this.mountsByKey.size === 0) return undefined;
@@ -159,8 +181,8 @@ export class VirtualFilesystem {
     if (path === '') fail(Errno.NOENT);
     if (path.startsWith('/')) {
       if (!scope.allowAbsolute) fail(Errno.NOTCAPABLE, 'absolute path outside the preopened directory');
+      // Back to the walk's own root: the machine's, or a container's (never above it).
       chain.length = 1;
-      chain[0] = this.root;
     }
     const parts = path.split('/');
     // A trailing slash means the final object must be a directory: follow it if a symlink.
