@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Builds the sample images in public/images/ (self-contained: node:crypto and a tiny ustar writer).
-//   public/images/wasi-hello.tar — a `docker save` archive of younglook/wasi-hello:latest:
+// Builds the sample images in base/images/ (self-contained: node:crypto and a tiny ustar writer).
+//   base/images/wasi-hello.tar — a `docker save` archive of younglook/wasi-hello:latest:
 //   FROM scratch, one layer holding /hello.wasm (test/programs/build/hello.wasm, which prints
 //   "hello world"), Entrypoint ["/hello.wasm"], architecture wasm, os wasip1.
 // The output is byte-for-byte reproducible (fixed mtimes and created date).
@@ -64,7 +64,7 @@ function buildHello() {
   ]);
 }
 
-const out = resolve(ROOT, 'public/images/wasi-hello.tar');
+const out = resolve(ROOT, 'base/images/wasi-hello.tar');
 mkdirSync(dirname(out), { recursive: true });
 const archive = buildHello();
 writeFileSync(out, archive);

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 import { KernelService } from '../worker/api/api.js';
 import { bootMachine } from '../worker/machine/machine.js';
+import { sandboxOf } from '../worker/machine/sandbox.js';
 import { WasmPlatform } from '../worker/platform/wasm/wasm_platform.js';
 import { NodeWorkerHost } from '../worker/platform/wasm/host.node.js';
 import type { Kernel } from '../worker/kernel/kernel.js';
@@ -29,7 +30,7 @@ export async function wat(src: string): Promise<Uint8Array> {
 /** A kernel on the WASM platform with the standard machine layout. */
 export function nodeKernel(): { kernel: Kernel; api: KernelService } {
   const kernel = bootMachine({ platform: new WasmPlatform(new NodeWorkerHost()) });
-  return { kernel, api: new KernelService(kernel) };
+  return { kernel, api: new KernelService(sandboxOf(kernel)) };
 }
 
 export interface CliResult {

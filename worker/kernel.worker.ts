@@ -1,5 +1,7 @@
-// The kernel worker: the Web Worker the page starts. It boots the kernel and serves its api to the
-// main thread over Comlink. Owns nothing but that wiring: every verb goes straight to the api.
+// The kernel worker: the Web Worker the page starts. It boots the kernel — on the machine stored
+// in IndexedDB when this tab holds it (machine/browser_storage.ts), in memory otherwise — and
+// serves its api to the main thread over Comlink. Owns nothing but that wiring: every verb goes
+// straight to the api.
 //
 // The api object is exposed at once and each call waits for the boot, so a call made while the
 // kernel is still booting is queued, and a failed boot is reported (as a rejected call carrying
@@ -7,9 +9,12 @@
 import * as Comlink from 'comlink';
 import { bootKernel } from './api/api.js';
 import { loadBaseImage } from './api/base_image.browser.js';
-import type { KernelApi, KernelStatus, RunOptions, RunResult } from './api/types.js';
+import { openBrowserStorage } from './machine/browser_storage.js';
+import { DEFAULT_IMAGES } from './api/default_images.browser.js';
+import type { ImportProgress, KernelApi, KernelStatus, RunOptions, RunResult } from './api/types.js';
 
-const booted: Promise<KernelApi> = Promise.resolve().then(() => bootKernel({ baseImage: loadBaseImage }));
+const booted: Promise<KernelApi> = Promise.resolve().then(async () =>
+  bootKernel({ baseImage: loadBaseImage, storage: await openBrowserStorage(), defaultImages: DEFAULT_IMAGES }));
 // The rejection is delivered through every call below; keep it from being reported as unhandled.
 booted.catch(() => {});
 
@@ -32,6 +37,9 @@ const api: KernelApi = {
   },
   async status(): Promise<KernelStatus> {
     return (await booted).status();
+  },
+  async flush(): Promise<void> {
+    return (await booted).flush();
   },
   console: {
     async attach(cols: number, rows: number, onOutput: (chunk: Uint8Array) => void): Promise<void> {
@@ -60,6 +68,39 @@ const api: KernelApi = {
     },
     async readdir(path: string): Promise<string[]> {
       return (await booted).fs.readdir(path);
+    },
+  },
+  images: {
+    async load(source, onProgress?: ImportProgress) {
+      return (await booted).images.load(source, onProgress);
+    },
+    async list() {
+      return (await booted).images.list();
+    },
+    async remove(ref) {
+      return (await booted).images.remove(ref);
+    },
+    async stats() {
+      return (await booted).images.stats();
+    },
+  },
+  containers: {
+    async list(all) {
+      return (await booted).containers.list(all);
+    },
+    async state(id) {
+      return (await booted).containers.state(id);
+    },
+    async kill(id, signal) {
+      return (await booted).containers.kill(id, signal);
+    },
+    async delete(id, force) {
+      return (await booted).containers.delete(id, force);
+    },
+  },
+  debug: {
+    async injectQuotaFailures(n: number) {
+      return (await booted).debug.injectQuotaFailures(n);
     },
   },
 };

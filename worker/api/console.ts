@@ -4,6 +4,7 @@ import type { ConsoleApi } from './types.js';
 import type { Kernel } from '../kernel/kernel.js';
 import { Pty } from '../tty/pty.js';
 import { Shell } from '../shell/shell.js';
+import type { ContainerHost } from '../shell/container_builtins.js';
 import type { Task } from '../kernel/task.js';
 
 const encoder = new TextEncoder();
@@ -12,7 +13,7 @@ export class ConsoleService implements ConsoleApi {
   readonly pty: Pty;
   private shell: Task | null = null;
 
-  constructor(private readonly kernel: Kernel, private readonly env: () => string[]) {
+  constructor(private readonly kernel: Kernel, private readonly env: () => string[], private readonly containers?: ContainerHost) {
     this.pty = new Pty((pgid, sig) => kernel.signalGroup(pgid, sig));
     // While the page renders terminal output it needs a core: tell the platform not to spin.
     this.pty.onRenderingChange = (busy) => kernel.platform.setBackgroundLoad(busy ? 1 : 0);
@@ -43,7 +44,7 @@ export class ConsoleService implements ConsoleApi {
     const tty = this.pty.openSlave();
     const task = this.kernel.spawnKernelTask(
       { argv: ['/bin/sh', '-l'], env: this.env(), cwd: '/root', stdio: [tty, tty, tty], preopens: [] },
-      (t) => new Shell(this.kernel, t, { pty: this.pty }).interactive(),
+      (t) => new Shell(this.kernel, t, { pty: this.pty, containers: this.containers }).interactive(),
     );
     this.shell = task;
     this.pty.foregroundPgid = task.pgid;

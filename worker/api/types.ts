@@ -2,8 +2,11 @@
 // Only plain, structured-cloneable data crosses here. Keep it small and stable.
 
 export interface RunOptions {
-  /** argv[0] is the program: a path inside the sandbox (e.g. "/hello.wasm"). */
-  argv: string[];
+  /**
+   * argv[0] is the program: a path inside the sandbox (e.g. "/hello.wasm"). With `image`, argv
+   * is optional and replaces the image's Cmd (its Entrypoint stays), as `docker run IMAGE ARGS`.
+   */
+  argv?: string[];
   /** Environment as KEY -> value; exactly these variables, nothing inherited. */
   env?: Record<string, string>;
   /** Working directory inside the sandbox (default "/"). */
@@ -19,7 +22,11 @@ export interface RunOptions {
   dirs?: string[];
   /** Kill the process after this many seconds. */
   timeoutSeconds?: number;
-  /** OCI image to run in (a later issue); unsupported for now. */
+  /**
+   * An image to run in a fresh container (removed when it exits): `name[:tag]`, `sha256:...`
+   * or a unique prefix of the id. `env` is appended to the image's Env; `cwd` overrides its
+   * WorkingDir.
+   */
   image?: string;
 }
 
@@ -47,6 +54,83 @@ export interface KernelStatus {
   memoryBytes: number;
   /** Bytes stored in the sandbox's file systems. */
   storageBytes: number;
+  /**
+   * Where the machine's root lives: 'indexeddb' (kept across reloads), 'memory' (this tab runs
+   * a machine of its own because another tab holds the stored one, or IndexedDB is unavailable).
+   */
+  machine: 'indexeddb' | 'memory';
+  /** Why the machine is in memory, when it is. */
+  machineNote?: string;
+  /** The origin's storage use and quota (navigator.storage.estimate), when the browser says. */
+  originUsageBytes?: number;
+  originQuotaBytes?: number;
+  /** Whether the browser granted persistent storage (navigator.storage.persist). */
+  persisted?: boolean;
+}
+
+/** One image in the store (as `images` lists it). */
+export interface ImageInfo {
+  /** The manifest digest ("sha256:..."): the image id. */
+  id: string;
+  /** Its tags ("younglook/wasi-hello:latest"). */
+  refs: string[];
+  /** Bytes of its blobs. */
+  size: number;
+  created?: string;
+  architecture?: string;
+  os?: string;
+  layers: number;
+}
+
+/** Progress of an import: bytes done of total in the current phase. */
+export type ImportProgress = (done: number, total: number, phase: string) => void;
+
+export interface ImagesApi {
+  /**
+   * Imports an image archive (`docker save` or OCI image layout, optionally gzipped), given as
+   * bytes or as a same-origin URL to fetch. Every blob is verified; a bad archive is refused
+   * with an error naming the problem and leaves the store as it was.
+   */
+  load(source: Uint8Array | { url: string }, onProgress?: ImportProgress): Promise<ImageInfo[]>;
+  list(): Promise<ImageInfo[]>;
+  /** rmi: untags, and deletes the image and its blobs no other image uses. */
+  remove(ref: string): Promise<{ untagged: string[]; deleted: string[] }>;
+  /** Blobs and bytes stored (a layer shared by images is stored once). */
+  stats(): Promise<{ blobs: number; bytes: number; images: number }>;
+}
+
+/** The OCI runtime state of a container (runtime-spec's state.json). */
+export interface ContainerState {
+  ociVersion: string;
+  id: string;
+  status: 'created' | 'running' | 'stopped';
+  /** The pid of its first process (0 unless running). */
+  pid: number;
+  /** Where its bundle lives in the machine's file system. */
+  bundle: string;
+  annotations?: Record<string, string>;
+}
+
+/** A container as `ps` lists it. */
+export interface ContainerInfo extends ContainerState {
+  name: string;
+  /** The image it runs (its ref as given), or the bundle's path for `run --bundle`. */
+  image: string;
+  command: string[];
+  created: string;
+  /** Exit status of its first process, once stopped. */
+  exitCode?: number;
+  memoryLimit: number;
+}
+
+export interface ContainersApi {
+  /** Running containers, or all with `all`. */
+  list(all?: boolean): Promise<ContainerInfo[]>;
+  state(id: string): Promise<ContainerState>;
+  /** Sends a signal (name like "SIGTERM"/"TERM" or number; default SIGTERM) to its processes. */
+  kill(id: string, signal?: string | number): Promise<void>;
+  /** Deletes a stopped container (its writable layer too); `force` kills a running one first. */
+  delete(id: string, force?: boolean): Promise<void>;
 }
 
 /**
@@ -76,4 +160,13 @@ export interface KernelApi {
   version(): Promise<string>;
   run(opts: RunOptions): Promise<RunResult>;
   fs: FsApi;
+  images: ImagesApi;
+  containers: ContainersApi;
+  /** Stores everything written so far now (the page calls it on pagehide and when hidden). */
+  flush(): Promise<void>;
+  /** Hooks for tests of the stored machine. */
+  debug: {
+    /** Makes the next n flushes of the stored root fail as a full disk (QuotaExceededError); 0 stops it. */
+    injectQuotaFailures(n: number): Promise<void>;
+  };
 }

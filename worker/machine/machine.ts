@@ -59,14 +59,19 @@ export interface MachineOptions extends Omit<KernelOptions, 'root' | 'syscallTab
   root?: KernelOptions['root'];
   /** Memory /proc/meminfo reports as total (default 4 GiB). */
   totalMemoryBytes?: number;
-  /** Create /tmp on the root file system (default true; off when the root is a host dir). */
-  createTmp?: boolean;
+  /**
+   * /tmp: 'dir' makes a directory on the root file system (the default), 'tmpfs' mounts a tmpfs
+   * there (a root that persists keeps /tmp in memory), 'none' leaves it (a host directory root).
+   */
+  tmp?: 'dir' | 'tmpfs' | 'none';
 }
 
 /** Boots a kernel with /dev and /proc mounted. */
 export function bootMachine(opts: MachineOptions): Kernel {
   const k = new Kernel({ ...opts, root: opts.root ?? new Tmpfs(), syscallTables: [WASI_PREVIEW1, WASI_UNSTABLE] });
-  if (opts.createTmp ?? true) mkdirp(k, '/tmp');
+  const tmp = opts.tmp ?? 'dir';
+  if (tmp === 'dir') mkdirp(k, '/tmp');
+  if (tmp === 'tmpfs') k.vfs.mount('/tmp', new Tmpfs(), 'tmpfs');
   k.vfs.mount('/dev', new Devfs(), 'devtmpfs');
   k.vfs.mount('/proc', new Procfs(procSource(k, opts.totalMemoryBytes ?? 4 * 1024 ** 3)), 'proc');
   return k;

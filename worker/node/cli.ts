@@ -129,7 +129,7 @@ function buildMachine(flags: RunFlags, strace: (l: string) => void): { kernel: K
   const rootDir = hostRoots.find((d) => d.mountAt === '/');
   const root = rootDir ? new Hostfs(rootDir.host) : new Tmpfs();
   const platform = new WasmPlatform(new NodeWorkerHost());
-  const kernel = bootMachine({ platform, root, createTmp: !rootDir, straceSink: strace });
+  const kernel = bootMachine({ platform, root, tmp: rootDir ? 'none' : 'dir', straceSink: strace });
   // Mount shallow guest paths first so nested ones find their parents.
   for (const d of [...hostRoots].sort((a, b) => a.mountAt.split('/').length - b.mountAt.split('/').length)) {
     if (d === rootDir) continue;

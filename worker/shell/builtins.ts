@@ -6,11 +6,16 @@ import type { FileDescription } from '../vfs/file_description.js';
 import { SIGNAL_NAMES, signalName } from '../kernel/signals.js';
 import type { Shell, Job } from './shell.js';
 import { errorText } from './util.js';
+import { CONTAINER_BUILTINS, CONTAINER_HELP, containerTable } from './container_builtins.js';
 
 export interface BuiltinIO {
   stdin: FileDescription | null;
   out(text: string): Promise<void>;
   err(text: string): Promise<void>;
+  /** The command's stdin, stdout and stderr descriptions (for builtins that start programs). */
+  fds: [FileDescription | null, FileDescription, FileDescription];
+  /** A fresh /dev/null description (a stdin for a program when the command has none). */
+  devNull(): FileDescription;
 }
 
 export type Builtin = (sh: Shell, argv: string[], io: BuiltinIO) => Promise<number>;
@@ -21,8 +26,9 @@ const HELP: Record<string, string> = {
   export: 'export [K[=V]]  export variables to programs (no args: list them)',
   unset: 'unset K...      remove variables',
   exit: 'exit [N]        leave the shell with status N',
-  kill: 'kill [-SIG] PID|%JOB...  send a signal (kill -l lists them)',
-  ps: 'ps              list processes',
+  kill: 'kill [-SIG] PID|%JOB...  send a signal (kill -l lists them); kill CONTAINER [SIG] signals a container',
+  ps: 'ps [-a]         list processes (and running containers); -a: all containers',
+  docker: 'docker VERB ...  the container commands under docker\'s name (docker ps, docker run, ...)',
   jobs: 'jobs            list background jobs',
   fg: 'fg [%N]         bring a job to the foreground',
   wait: 'wait [%N|PID]   wait for background jobs',
@@ -53,7 +59,7 @@ async function waitJob(sh: Shell, job: Job, foreground: boolean): Promise<number
   return status;
 }
 
-export const BUILTINS = new Map<string, Builtin>([
+export const BUILTINS: Map<string, Builtin> = new Map<string, Builtin>([
   ['cd', async (sh, argv, io) => {
     let target = argv[1] ?? sh.vars.get('HOME') ?? '/';
     if (target === '-') {
@@ -123,6 +129,23 @@ export const BUILTINS = new Map<string, Builtin>([
   ['kill', async (sh, argv, io) => {
     let sig = 15;
     let args = argv.slice(1);
+    // kill CONTAINER [SIGNAL]: runsc's form, for an operand that is no pid or job.
+    const host = sh.opts.containers;
+    if (host && args.length >= 1 && args.length <= 2 && !/^[-%]|^\d+$/.test(args[0]!)) {
+      try {
+        host.containers.get(args[0]!);
+      } catch {
+        await io.err(`kill: ${args[0]}: no such container, pid or job\n`);
+        return 1;
+      }
+      try {
+        host.containers.kill(args[0]!, args[1]);
+        return 0;
+      } catch (e) {
+        await io.err(`kill: ${errorText(e)}\n`);
+        return 1;
+      }
+    }
     if (args[0] === '-l') {
       await io.out(SIGNAL_NAMES.slice(1).map((n, i) => `${i + 1}) ${n}`).join('\n') + '\n');
       return 0;
@@ -165,7 +188,20 @@ export const BUILTINS = new Map<string, Builtin>([
     }
     return status;
   }],
-  ['ps', async (sh, _argv, io) => {
+  ['ps', async (sh, argv, io) => {
+    const host = sh.opts.containers;
+    if (argv[1] === '-a') {
+      if (!host) {
+        await io.err('ps: this shell has no container runtime\n');
+        return 1;
+      }
+      await io.out(containerTable(host, true));
+      return 0;
+    }
+    if (argv.length > 1) {
+      await io.err(`ps: unknown option ${argv[1]}\nusage: ps [-a]\n`);
+      return 2;
+    }
     const now = performance.now();
     let out = '  PID  PPID STAT     TIME  MEM     CMD\n';
     for (const t of [...sh.kernel.tasks.values()].filter((x) => x.alive).sort((a, b) => a.pid - b.pid)) {
@@ -173,8 +209,10 @@ export const BUILTINS = new Map<string, Builtin>([
       const time = `${String(Math.floor(secs / 60)).padStart(2, '0')}:${String(secs % 60).padStart(2, '0')}`;
       const stat = t.state === 'running' ? 'R' : t.state === 'sleeping' ? 'S' : 'Z';
       const mem = `${Math.round(t.memoryBytes() / 1024)}K`;
-      out += `${String(t.pid).padStart(5)} ${String(t.ppid).padStart(5)} ${stat.padEnd(4)} ${time.padStart(8)}  ${mem.padEnd(7)} ${t.argv.join(' ')}\n`;
+      const where = t.container ? ` [${t.container.slice(0, 12)}]` : '';
+      out += `${String(t.pid).padStart(5)} ${String(t.ppid).padStart(5)} ${stat.padEnd(4)} ${time.padStart(8)}  ${mem.padEnd(7)} ${t.argv.join(' ')}${where}\n`;
     }
+    if (host && host.containers.list(false).length > 0) out += '\n' + containerTable(host, false);
     await io.out(out);
     return 0;
   }],
@@ -216,8 +254,9 @@ export const BUILTINS = new Map<string, Builtin>([
     await io.out(sh.history.map((l, i) => `${String(i + 1).padStart(5)}  ${l}\n`).join(''));
     return 0;
   }],
-  ['help', async (_sh, _argv, io) => {
+  ['help', async (sh, _argv, io) => {
     await io.out('wasmvisor shell builtins:\n' + Object.values(HELP).map((l) => '  ' + l + '\n').join('') +
+      (sh.opts.containers ? 'containers:\n' + Object.values(CONTAINER_HELP).map((l) => '  ' + l + '\n').join('') : '') +
       'Programs are looked up along $PATH (/bin). Pipes |, redirections < > >> 2> 2>&1, lists ; && || &, $VAR, ~, globs.\n');
     return 0;
   }],
@@ -268,5 +307,22 @@ export const BUILTINS = new Map<string, Builtin>([
     await io.err('sh: only `sh -c LINE` is supported inside the shell\n');
     return 2;
   }],
+  ['docker', async (sh, argv, io) => {
+    const verb = argv[1];
+    if (verb === 'ps') {
+      if (!sh.opts.containers) {
+        await io.err('docker: this shell has no container runtime\n');
+        return 125;
+      }
+      await io.out(containerTable(sh.opts.containers, argv[2] === '-a'));
+      return 0;
+    }
+    const b: Builtin | undefined = verb === undefined ? undefined : verb === 'kill' ? BUILTINS.get(verb) : CONTAINER_BUILTINS.get(verb);
+    if (!b) {
+      await io.err(`docker: ${verb ? `unknown command "${verb}"` : 'a command is needed'}; try one of: ps, kill, ${[...CONTAINER_BUILTINS.keys()].join(', ')}\n`);
+      return 2;
+    }
+    return b(sh, argv.slice(1), io);
+  }],
+  ...CONTAINER_BUILTINS,
 ]);
-

@@ -12,11 +12,13 @@ import { Pipe } from '../kernel/pipe.js';
 import type { FileDescription } from '../vfs/file_description.js';
 import type { Inode } from '../vfs/inode.js';
 import { readWholeFile } from '../vfs/read_all.js';
+import { openFile, type OpenMode } from '../vfs/open_file.js';
 import type { Pty } from '../tty/pty.js';
 import { parse, ShellSyntaxError, type AndOr, type ListItem, type Pipeline, type SimpleCommand } from './parser.js';
 import { expandWord, type ExpandContext } from './expand.js';
 import { INTERRUPTED, LineEditor, type Completion } from './line_editor.js';
 import { BUILTINS, type BuiltinIO } from './builtins.js';
+import type { ContainerHost } from './container_builtins.js';
 import { CommandError, errorText, normalizePath, writeAll } from './util.js';
 export { normalizePath };
 
@@ -39,6 +41,8 @@ export interface Job {
 export interface ShellOptions {
   /** The terminal, for job control and raw mode while editing (absent for `sh -c`). */
   pty?: Pty;
+  /** The machine's containers and images, for the container commands. */
+  containers?: ContainerHost;
 }
 
 export class Shell {
@@ -118,30 +122,10 @@ export class Shell {
     }
   }
 
-  /** Opens a file for a redirection. */
-  openFile(p: string, mode: 'read' | 'write' | 'append'): FileDescription {
-    const abs = this.absolute(p);
-    let inode: Inode;
-    if (mode === 'read') {
-      inode = this.lookup(abs);
-    } else {
-      const vfs = this.kernel.vfs;
-      const { parent, name } = vfs.parentOf([vfs.root], abs, vfs.rootScope);
-      const dir = parent[parent.length - 1]!;
-      try {
-        const chain = vfs.resolve([vfs.root], abs, vfs.rootScope);
-        inode = chain[chain.length - 1]!;
-      } catch (e) {
-        if (!(e instanceof SysError) || e.errno !== Errno.NOENT) throw e;
-        inode = dir.createFile(name);
-      }
-      if (inode.type === FileType.DIRECTORY) throw new SysError(Errno.ISDIR);
-      if (mode === 'write' && inode.type === FileType.REGULAR_FILE) inode.truncate(0n);
-    }
-    if (mode === 'read' && inode.type === FileType.DIRECTORY) throw new SysError(Errno.ISDIR);
-    const desc = inode.open({ read: mode === 'read', write: mode !== 'read' });
-    if (mode === 'append') desc.statusFlags |= StatusFlags.APPEND;
-    return desc;
+  /** Opens a file for a redirection (vfs/open_file.ts: a final symlink is followed). */
+  openFile(p: string, mode: OpenMode): FileDescription {
+    const vfs = this.kernel.vfs;
+    return openFile(vfs, [vfs.root], this.absolute(p), vfs.rootScope, mode);
   }
 
   // ---------------------------------------------------------------- I/O
@@ -350,6 +334,8 @@ export class Shell {
       stdin: fds[0] ?? null,
       out: (text) => writeAll(fds[1]!, encoder.encode(text)),
       err: (text) => writeAll(fds[2]!, encoder.encode(text)),
+      fds: [fds[0] ?? null, fds[1]!, fds[2]!],
+      devNull: () => this.lookup('/dev/null').open({ read: true, write: true }),
     };
     const builtin = BUILTINS.get(name);
     if (builtin) {
