@@ -12,10 +12,12 @@ import { Tmpfs } from '../fsimpl/tmpfs/tmpfs.js';
 import { WasmPlatform } from '../platform/wasm/wasm_platform.js';
 import { NodeWorkerHost } from '../platform/wasm/host.node.js';
 import { HostInput, HostOutput } from './host_stdio.js';
+import { sandboxOf } from '../machine/sandbox.js';
 import { SYSCALL_TABLE } from '../syscalls/wasi/table.js';
 import { SIGNATURES } from '../syscalls/wasi/signatures.js';
 
 const USAGE = `usage: wasmvisor run [--dir HOST[::GUEST]]... [--env K=V]... [--memory SIZE] [--timeout SECONDS] [--strace] [--] PROG.wasm [ARGS...]
+       wasmvisor run --image ARCHIVE[:REF] [--env K=V]... [--memory SIZE] [--timeout SECONDS] [--strace] [--] [ARGS...]
        wasmvisor syscalls
        wasmvisor --version`;
 
@@ -30,6 +32,8 @@ export interface RunFlags {
   memoryBytes?: number;
   timeoutSeconds?: number;
   strace: boolean;
+  /** --image ARCHIVE[:REF]: run an image from an archive instead of a program. */
+  image?: string;
   program: string;
   args: string[];
 }
@@ -92,9 +96,17 @@ export function parseRunFlags(argv: string[]): RunFlags {
       case '--strace':
         flags.strace = true;
         break;
+      case '--image':
+        flags.image = value('--image');
+        break;
       default:
         throw new UsageError(`unknown option ${a}`);
     }
+  }
+  if (flags.image !== undefined) {
+    if (flags.dirs.length > 0) throw new UsageError('--dir cannot be used with --image: a container sees only its image');
+    flags.args = argv.slice(i);
+    return flags;
   }
   if (i >= argv.length) throw new UsageError('no program given');
   flags.program = argv[i]!;
@@ -155,8 +167,65 @@ function buildMachine(flags: RunFlags, strace: (l: string) => void): { kernel: K
   return { kernel, preopens };
 }
 
+/** Splits ARCHIVE[:REF]: the longest prefix before a ':' that is an existing file is the archive. */
+function splitImageArg(v: string): { archive: string; ref?: string } {
+  if (fs.existsSync(v)) return { archive: v };
+  for (let i = v.indexOf(':'); i > 0; i = v.indexOf(':', i + 1)) {
+    if (fs.existsSync(v.slice(0, i)) && fs.statSync(v.slice(0, i)).isFile()) return { archive: v.slice(0, i), ref: v.slice(i + 1) };
+  }
+  return { archive: v };
+}
+
+/** `run --image`: loads the archive into an in-memory image store and runs the image. */
+async function runImage(flags: RunFlags): Promise<number> {
+  const { archive, ref } = splitImageArg(flags.image!);
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(archive);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    process.stderr.write(`wasmvisor: ${archive}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
+    return ExitStatusFor.notFound;
+  }
+  const platform = new WasmPlatform(new NodeWorkerHost());
+  const kernel = bootMachine({ platform, straceSink: (l) => process.stderr.write(l + '\n') });
+  const { images, containers } = sandboxOf(kernel);
+  try {
+    const loaded = await images.load(bytes);
+    let image = ref;
+    if (image === undefined) {
+      if (loaded.length !== 1) {
+        const refs = loaded.flatMap((l) => l.refs.length ? l.refs : [l.id]);
+        process.stderr.write(`wasmvisor: ${archive} holds ${loaded.length} images; name one as ${archive}:REF (${refs.join(', ')})\n`);
+        return USAGE_ERROR;
+      }
+      image = loaded[0]!.id;
+    }
+    const r = await containers.create({ image, cmd: flags.args, env: flags.env, memoryLimit: flags.memoryBytes, autoRemove: true });
+    const task = await containers.start(r.id, { stdin: new HostInput(0), stdout: new HostOutput(1), stderr: new HostOutput(2), log: false });
+    if (flags.timeoutSeconds !== undefined) {
+      const t = setTimeout(() => kernel.kill(task.pid, 9, `killed by SIGKILL: --timeout of ${flags.timeoutSeconds} s reached`),
+        flags.timeoutSeconds * 1000);
+      t.unref();
+    }
+    const status = await task.exited;
+    if (status.reason) process.stderr.write(`wasmvisor: ${image}: ${status.reason}\n`);
+    return status.code & 0xff;
+  } catch (e) {
+    if (e instanceof ExecError) {
+      process.stderr.write(`wasmvisor: ${flags.image}: ${e.message}\n`);
+      return e.status;
+    }
+    process.stderr.write(`wasmvisor: ${flags.image}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 125;
+  } finally {
+    kernel.shutdown();
+  }
+}
+
 async function run(argv: string[]): Promise<number> {
   const flags = parseRunFlags(argv);
+  if (flags.image !== undefined) return runImage(flags);
   const { kernel, preopens } = buildMachine(flags, (l) => process.stderr.write(l + '\n'));
   try {
     let bytes: Uint8Array;

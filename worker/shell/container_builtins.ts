@@ -258,7 +258,11 @@ const VERBS: Record<string, Verb> = {
       if (!res.ok) throw new ContainerError(`${src}: HTTP ${res.status}`);
       bytes = new Uint8Array(await res.arrayBuffer());
     } else {
-      bytes = readWholeFile(sh.lookup(src));
+      try {
+        bytes = readWholeFile(sh.lookup(src));
+      } catch (e) {
+        throw new ContainerError(`${src}: ${errorText(e)}`);
+      }
     }
     let last = 0;
     const loaded = await host.images.load(bytes, (done, total, phase) => {
