@@ -53,7 +53,17 @@ export async function openBrowserStorage(): Promise<BrowserStorage> {
   if (typeof indexedDB === 'undefined') {
     return { mode: 'memory', note: 'IndexedDB is not available here: this machine lives in memory and is gone on reload', estimate };
   }
-  if (!(await takeLock())) {
+  let held: boolean;
+  try {
+    held = await takeLock();
+  } catch (e) {
+    // A frame of another site may be denied locks and storage: run in memory, and say why.
+    return {
+      mode: 'memory', estimate,
+      note: `storage is not available here (${e instanceof Error ? e.message : String(e)}): this machine lives in memory`,
+    };
+  }
+  if (!held) {
     return {
       mode: 'memory', estimate,
       note: 'another tab of this site holds the stored machine: this tab runs a machine of its own in memory (nothing here is kept)',
