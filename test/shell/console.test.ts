@@ -108,14 +108,15 @@ test('cat reads the terminal until Ctrl-D', async () => {
 
 test('a writer that ignores EPIPE is ended by SIGPIPE when its reader goes away', async () => {
   // "noisy" writes forever and ignores write errors; "first" reads one line and exits.
-  await svc.fs.writeFile('/bin/noisy', await wat(`(module
+  await svc.fs.mkdir('/usr/local/bin');
+  await svc.fs.writeFile('/usr/local/bin/noisy', await wat(`(module
     (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
     (memory (export "memory") 1)
     (data (i32.const 64) "y\\n")
     (func (export "_start")
       (i32.store (i32.const 0) (i32.const 64)) (i32.store (i32.const 4) (i32.const 2))
       (loop $l (drop (call $w (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 16))) (br $l))))`));
-  await svc.fs.writeFile('/bin/first', await wat(`(module
+  await svc.fs.writeFile('/usr/local/bin/first', await wat(`(module
     (import "wasi_snapshot_preview1" "fd_read" (func $r (param i32 i32 i32 i32) (result i32)))
     (import "wasi_snapshot_preview1" "fd_write" (func $w (param i32 i32 i32 i32) (result i32)))
     (memory (export "memory") 1)
