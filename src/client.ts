@@ -2,12 +2,42 @@
 // serves the same verbs to an embedding page over postMessage (the embed protocol).
 // Reaches the kernel only through the types in worker/api/types.ts, never its internals.
 import * as Comlink from 'comlink';
-import type { ConsoleApi, FsApi, KernelApi, KernelStatus, RunOptions, RunResult } from '../worker/api/types.js';
+import type {
+  ConsoleApi,
+  ContainerInfo,
+  ContainersApi,
+  ContainerState,
+  FsApi,
+  ImageInfo,
+  ImagesApi,
+  KernelApi,
+  KernelStatus,
+  RunOptions,
+  RunResult,
+} from '../worker/api/types.js';
 
-export type { KernelStatus, RunOptions, RunResult } from '../worker/api/types.js';
+export type {
+  ContainerInfo,
+  ContainerState,
+  ImageInfo,
+  ImportProgress,
+  KernelStatus,
+  RunOptions,
+  RunResult,
+} from '../worker/api/types.js';
 
 /** Data accepted by `fs.writeFile`: bytes (any view or buffer) or text (written as UTF-8). */
 export type FileData = Uint8Array | ArrayBuffer | ArrayBufferView | string;
+
+/**
+ * An image archive for `images.load` (`docker save` or OCI image layout, optionally gzipped): its
+ * bytes, a Blob/File (read with arrayBuffer()), or a URL the kernel fetches (relative URLs are
+ * resolved against the page).
+ */
+export type ImageSource = Uint8Array | ArrayBuffer | Blob | { url: string };
+
+/** Progress of an import: bytes `done` of `total` in the current `phase` ("decompress", "verify", ...). */
+export type ImageProgress = (done: number, total: number, phase: string) => void;
 
 /**
  * The kernel's console (the master side of its pseudo-terminal), as the page's terminal uses it.
@@ -34,10 +64,18 @@ export interface WasmvisorClient {
   readonly ready: Promise<string>;
   /** The kernel version string. */
   version(): Promise<string>;
-  /** Runs a program to completion: `{ exitCode, stdout, stderr, reason? }`. */
+  /**
+   * Runs a program to completion: `{ exitCode, stdout, stderr, reason? }`. Give `argv`, or an
+   * `image` (then `argv`, if any, replaces the image's Cmd): `run({ image: 'younglook/wasi-hello' })`.
+   */
   run(opts: RunOptions): Promise<RunResult>;
-  /** The kernel's live figures: version, tasks, memory of all processes, bytes stored. */
+  /**
+   * The kernel's live figures: version, tasks, memory of all processes, bytes stored, where the
+   * machine lives (`machine`, `machineNote`) and the origin's storage use and quota.
+   */
   status(): Promise<KernelStatus>;
+  /** Stores everything written so far now (the page calls it on pagehide and when hidden). */
+  flush(): Promise<void>;
   /** The interactive console (what the page's terminal is attached to). */
   console: ConsoleClient;
   fs: {
@@ -45,6 +83,35 @@ export interface WasmvisorClient {
     readFile(path: string): Promise<Uint8Array>;
     mkdir(path: string): Promise<void>;
     readdir(path: string): Promise<string[]>;
+  };
+  /** The image store. */
+  images: {
+    /**
+     * Imports an image archive; resolves with the images it held. `onProgress(done, total, phase)`
+     * reports the bytes done in each phase. A bad archive is refused with an error naming the
+     * problem and leaves the store as it was.
+     */
+    load(source: ImageSource, onProgress?: ImageProgress): Promise<ImageInfo[]>;
+    list(): Promise<ImageInfo[]>;
+    /** rmi: untags `ref`, and deletes the image and the blobs no other image uses. */
+    remove(ref: string): Promise<{ untagged: string[]; deleted: string[] }>;
+    /** Blobs, bytes and images stored. */
+    stats(): Promise<{ blobs: number; bytes: number; images: number }>;
+  };
+  /** The containers (as runsc list/state/kill/delete). */
+  containers: {
+    /** Running containers, or all with `all`. */
+    list(all?: boolean): Promise<ContainerInfo[]>;
+    state(id: string): Promise<ContainerState>;
+    /** Sends `signal` ("SIGTERM", "TERM" or a number; default SIGTERM) to its processes. */
+    kill(id: string, signal?: string | number): Promise<void>;
+    /** Deletes a stopped container; `force` kills a running one first. */
+    delete(id: string, force?: boolean): Promise<void>;
+  };
+  /** Hooks for tests of the stored machine. */
+  debug: {
+    /** Makes the next n flushes of the stored root fail as a full disk; 0 stops it. */
+    injectQuotaFailures(n: number): Promise<void>;
   };
 }
 
@@ -77,6 +144,43 @@ function ownBytes(data: Uint8Array | ArrayBuffer | ArrayBufferView): Uint8Array<
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
 }
 
+function requireString(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value === '') throw new TypeError(`${what} must be a non-empty string`);
+  return value;
+}
+
+/** Checks run's options: an object with `argv` (strings, at least argv[0]) or an `image`. */
+function checkRunOptions(opts: unknown): asserts opts is RunOptions {
+  if (!opts || typeof opts !== 'object') throw new TypeError('run: give { argv: string[], ... } or { image: string, ... }');
+  const { argv, image } = opts as RunOptions;
+  if (image !== undefined) requireString(image, 'run: image');
+  if (argv !== undefined) {
+    if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string')) throw new TypeError('run: argv must be an array of strings');
+    if (image === undefined && argv.length === 0) throw new TypeError('run: argv must name the program (argv[0])');
+  } else if (image === undefined) {
+    throw new TypeError('run: give argv (argv[0] is the program) or an image');
+  }
+}
+
+/** The archive given to images.load, as bytes of its own (or a URL resolved against the page). */
+async function imageSource(source: ImageSource): Promise<Uint8Array<ArrayBuffer> | { url: string }> {
+  if (typeof Blob !== 'undefined' && source instanceof Blob) return new Uint8Array(await source.arrayBuffer());
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return ownBytes(source);
+  if (source && typeof source === 'object' && 'url' in source) {
+    const url = requireString((source as { url: unknown }).url, 'images.load: url');
+    // The kernel fetches it from its worker, whose base URL is not the page's.
+    const base = typeof location !== 'undefined' ? location.href : undefined;
+    let resolved: string;
+    try {
+      resolved = new URL(url, base).href;
+    } catch {
+      throw new TypeError(`images.load: '${url}' is not a valid URL`);
+    }
+    return { url: resolved };
+  }
+  throw new TypeError('images.load: give the archive as a Uint8Array, ArrayBuffer, Blob or { url }');
+}
+
 function withTransfer<T extends object>(value: T, buffers: ArrayBuffer[]): T {
   return buffers.length ? Comlink.transfer(value, buffers) : value;
 }
@@ -95,6 +199,9 @@ export function startKernel(): WasmvisorClient {
   // proxy too, and `remoteFs.writeFile(...)` calls api.fs.writeFile in the worker.
   const remoteFs = remote.fs as unknown as Comlink.Remote<FsApi>;
   const remoteConsole = remote.console as unknown as Comlink.Remote<ConsoleApi>;
+  const remoteImages = remote.images as unknown as Comlink.Remote<ImagesApi>;
+  const remoteContainers = remote.containers as unknown as Comlink.Remote<ContainersApi>;
+  const remoteDebug = remote.debug as unknown as Comlink.Remote<KernelApi['debug']>;
 
   // A worker that fails to load (or throws while booting) reports it only as an `error` event; a
   // Comlink call would wait forever, so race the boot against it.
@@ -122,6 +229,7 @@ export function startKernel(): WasmvisorClient {
     version: () => call(() => remote.version()),
     run: (opts: RunOptions) =>
       call(() => {
+        checkRunOptions(opts);
         if (opts.stdin !== undefined && typeof opts.stdin !== 'string') {
           const stdin = ownBytes(opts.stdin);
           return remote.run(withTransfer({ ...opts, stdin }, [stdin.buffer]));
@@ -129,6 +237,7 @@ export function startKernel(): WasmvisorClient {
         return remote.run(opts);
       }),
     status: () => call(() => remote.status()),
+    flush: () => call(() => remote.flush()),
     console: {
       attach: (cols: number, rows: number, onOutput: (batch: Uint8Array) => void) =>
         call(() => remoteConsole.attach(cols, rows, Comlink.proxy(onOutput))),
@@ -151,6 +260,51 @@ export function startKernel(): WasmvisorClient {
       readFile: (path: string) => call(() => remoteFs.readFile(path)),
       mkdir: (path: string) => call(() => remoteFs.mkdir(path)),
       readdir: (path: string) => call(() => remoteFs.readdir(path)),
+    },
+    images: {
+      load: (source: ImageSource, onProgress?: ImageProgress) =>
+        call(async () => {
+          if (onProgress !== undefined && typeof onProgress !== 'function') {
+            throw new TypeError('images.load: onProgress must be a function');
+          }
+          const src = await imageSource(source);
+          const progress = onProgress ? Comlink.proxy(onProgress) : undefined;
+          const arg = src instanceof Uint8Array ? withTransfer(src, [src.buffer]) : src;
+          return remoteImages.load(arg, progress);
+        }),
+      list: () => call(() => remoteImages.list()),
+      remove: (ref: string) =>
+        call(async () => remoteImages.remove(requireString(ref, 'images.remove: ref'))),
+      stats: () => call(() => remoteImages.stats()),
+    },
+    containers: {
+      list: (all?: boolean) =>
+        call(async () => {
+          if (all !== undefined && typeof all !== 'boolean') throw new TypeError('containers.list: all must be a boolean');
+          return remoteContainers.list(all === true);
+        }),
+      state: (id: string) => call(async () => remoteContainers.state(requireString(id, 'containers.state: id'))),
+      kill: (id: string, signal?: string | number) =>
+        call(async () => {
+          requireString(id, 'containers.kill: id');
+          if (signal !== undefined && typeof signal !== 'string' && !Number.isInteger(signal)) {
+            throw new TypeError('containers.kill: signal must be a name ("SIGTERM") or a number');
+          }
+          return remoteContainers.kill(id, signal);
+        }),
+      delete: (id: string, force?: boolean) =>
+        call(async () => {
+          requireString(id, 'containers.delete: id');
+          if (force !== undefined && typeof force !== 'boolean') throw new TypeError('containers.delete: force must be a boolean');
+          return remoteContainers.delete(id, force === true);
+        }),
+    },
+    debug: {
+      injectQuotaFailures: (n: number) =>
+        call(async () => {
+          if (!Number.isInteger(n) || n < 0) throw new TypeError('debug.injectQuotaFailures: n must be a non-negative integer');
+          return remoteDebug.injectQuotaFailures(n);
+        }),
     },
   };
 }

@@ -1,6 +1,8 @@
 // mountConsole: the page's console, put together. Creates the xterm.js terminal in its element
 // (dark theme, web links, copy/paste shortcuts), keeps its size following the element, attaches
-// it to the kernel's console, starts the status line and publishes window.wasmvisorConsole.
+// it to the kernel's console, starts the status line and publishes window.wasmvisorConsole. When
+// the machine is not the stored one (another tab holds it, IndexedDB is unavailable), the kernel's
+// note saying why is printed once, in yellow, above the shell's first prompt.
 import '@xterm/xterm/css/xterm.css';
 import { Terminal } from '@xterm/xterm';
 import { WebLinksAddon } from '@xterm/addon-web-links';
@@ -32,7 +34,7 @@ export function mountConsole(element: HTMLElement, client: WasmvisorClient, stat
   followElementSize(term, element);
 
   const session = new ConsoleSession(term, client.console);
-  const attached = session.attach();
+  const attached = session.attach(showMachineNote(term, client));
   attached.then(
     () => term.focus(),
     (err: unknown) => {
@@ -58,4 +60,23 @@ export function mountConsole(element: HTMLElement, client: WasmvisorClient, stat
   const handle = screenHandle(term, session);
   window.wasmvisorConsole = handle;
   return { ...handle, attached };
+}
+
+/**
+ * Prints the kernel's note about where the machine lives (status().machineNote), if any, once as a
+ * yellow line. Settles when done (or when the kernel did not answer); never rejects.
+ */
+function showMachineNote(term: Terminal, client: WasmvisorClient, waitMs = 3000): Promise<void> {
+  const note = client.ready
+    .then(() => client.status())
+    .then((s) => {
+      if (s.machineNote) term.write(`\x1b[33mwasmvisor: ${s.machineNote.replace(/[\x00-\x1f\x7f]/g, ' ')}\x1b[0m\r\n`);
+    })
+    .catch(() => {});
+  // A kernel slow to answer status() does not hold the shell back for long (the note is then
+  // printed wherever the output has got to, still once).
+  return client.ready.then(
+    () => Promise.race([note, new Promise<void>((resolve) => setTimeout(resolve, waitMs))]),
+    () => {},
+  );
 }

@@ -23,9 +23,11 @@ export class ConsoleSession implements IDisposable {
 
   /**
    * Starts the shell on the terminal and wires input, output and resizes. Resolves once the kernel
-   * has attached the terminal; rejects with the kernel's error (e.g. a failed boot).
+   * has attached the terminal; rejects with the kernel's error (e.g. a failed boot). Input and
+   * resizes are wired at once; the shell starts once `before` (if given) has settled, so whatever
+   * the page writes to the terminal meanwhile comes ahead of the shell's first prompt.
    */
-  attach(): Promise<void> {
+  attach(before?: Promise<unknown>): Promise<void> {
     if (this.attached) return this.attached;
     const { term, console } = this;
     this.subscriptions.push(
@@ -36,7 +38,8 @@ export class ConsoleSession implements IDisposable {
         console.resize(cols, rows).catch(report('resize'));
       }),
     );
-    this.attached = console.attach(term.cols, term.rows, (batch) => this.output(batch));
+    const start = (): Promise<void> => console.attach(term.cols, term.rows, (batch) => this.output(batch));
+    this.attached = before ? before.then(start, start) : start();
     return this.attached;
   }
 

@@ -1,5 +1,5 @@
 // The status line under the terminal: the kernel's live figures (tasks, memory of all processes,
-// bytes stored), asked of the kernel with status() once a second. The boot state ("kernel booted,
+// bytes stored, where the machine lives and how much of the origin's quota it uses), asked of the kernel with status() once a second. The boot state ("kernel booted,
 // version X" or the boot error) is the page's #status element, which main.ts keeps; this owns only
 // the figures beside it.
 import type { KernelStatus } from '../client.js';
@@ -20,7 +20,7 @@ export function formatBytes(bytes: number): string {
 export class StatusLine {
   private timer: ReturnType<typeof setInterval> | undefined;
   private inFlight = false;
-  private readonly fields: Record<'tasks' | 'memory' | 'storage', HTMLElement>;
+  private readonly fields: Record<'tasks' | 'memory' | 'storage' | 'machine', HTMLElement>;
 
   constructor(
     private readonly element: HTMLElement,
@@ -39,6 +39,7 @@ export class StatusLine {
       tasks: field('tasks', 'live tasks (processes, including the shell)'),
       memory: field('memory', 'linear memory of all live processes'),
       storage: field('storage', 'bytes stored in the sandbox file systems'),
+      machine: field('machine', 'where the machine lives'),
     };
   }
 
@@ -72,5 +73,36 @@ export class StatusLine {
     this.fields.tasks.textContent = `${s.tasks} ${s.tasks === 1 ? 'task' : 'tasks'}`;
     this.fields.memory.textContent = `memory ${formatBytes(s.memoryBytes)}`;
     this.fields.storage.textContent = `storage ${formatBytes(s.storageBytes)}`;
+    const machine = machineText(s);
+    this.fields.machine.textContent = machine.text;
+    this.fields.machine.title = machine.title;
+    this.fields.machine.dataset.machine = s.machine;
   }
+}
+
+/**
+ * The machine's figure: "3.2 MiB of 1.2 GiB stored" (the origin's use and quota, when the browser
+ * tells them) for a machine kept in IndexedDB, "in memory" for one that is gone on reload.
+ */
+export function machineText(s: KernelStatus): { text: string; title: string } {
+  if (s.machine === 'memory') {
+    return {
+      text: 'in memory',
+      title: `this machine lives in memory and is gone on reload${s.machineNote ? `: ${s.machineNote}` : ''}`,
+    };
+  }
+  const usage = s.originUsageBytes;
+  const quota = s.originQuotaBytes;
+  const text = usage !== undefined && quota !== undefined
+    ? `${formatBytes(usage)} of ${formatBytes(quota)} stored`
+    : usage !== undefined ? `${formatBytes(usage)} stored` : 'stored';
+  const kept = s.persisted === true
+    ? 'persistent storage granted: the browser will not evict it'
+    : s.persisted === false ? 'persistent storage not granted: the browser may evict it when space runs low' : '';
+  return {
+    text,
+    title: `the machine is stored in this site's IndexedDB and kept across reloads` +
+      `${usage !== undefined ? ` (the site uses ${formatBytes(usage)}${quota !== undefined ? ` of a ${formatBytes(quota)} quota` : ''})` : ''}` +
+      `${kept ? `; ${kept}` : ''}`,
+  };
 }
