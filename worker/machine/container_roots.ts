@@ -5,7 +5,7 @@
 // mounts /dev, /proc and the bundle's tmpfs and bind mounts inside it. release() unmounts them.
 import { Errno, SysError } from '../errors/errno.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { FileType } from '../vfs/file_type.js';
+import { mkdirAll } from '../vfs/mkdir_all.js';
 import type { Filesystem } from '../vfs/filesystem.js';
 import type { Inode } from '../vfs/inode.js';
 import type { Mount } from '../vfs/vfs.js';
@@ -25,23 +25,11 @@ class BindFs implements Filesystem {
   }
 }
 
-/** The directory at path under root, created (with its parents) if missing. */
+/** The directory a mount at path goes into (created with its parents), and the mount's name. */
 function mkdirIn(k: Kernel, root: Inode, path: string): { parent: Inode; name: string } {
   const names = path.split('/').filter(Boolean);
   if (names.length === 0) throw new SysError(Errno.INVAL, 'cannot mount over the container root');
-  let dir = root;
-  for (const name of names.slice(0, -1)) {
-    let child: Inode;
-    try {
-      child = k.vfs.lookupChild(dir, name);
-    } catch (e) {
-      if (!(e instanceof SysError) || e.errno !== Errno.NOENT) throw e;
-      child = dir.createDirectory(name);
-    }
-    if (child.type !== FileType.DIRECTORY) throw new SysError(Errno.NOTDIR, `${path}: ${name} is not a directory`);
-    dir = child;
-  }
-  return { parent: dir, name: names[names.length - 1]! };
+  return { parent: mkdirAll(k.vfs, root, names.slice(0, -1).join('/')), name: names[names.length - 1]! };
 }
 
 export function containerRoots(k: Kernel, proc: ProcSource): RootfsFactory {

@@ -8,8 +8,7 @@ import { Devfs } from '../fsimpl/devfs/devfs.js';
 import { Procfs, type ProcSource, type ProcTaskInfo } from '../fsimpl/procfs/procfs.js';
 import { Tmpfs } from '../fsimpl/tmpfs/tmpfs.js';
 import { WASI_PREVIEW1, WASI_UNSTABLE } from '../syscalls/wasi/dispatch.js';
-import { Errno, SysError } from '../errors/errno.js';
-import { FileType } from '../vfs/file_type.js';
+import { mkdirAll } from '../vfs/mkdir_all.js';
 
 function taskInfo(t: Task): ProcTaskInfo {
   const bytes = t.memoryBytes();
@@ -39,19 +38,7 @@ export function procSource(k: Kernel, totalMemoryBytes: number): ProcSource {
 
 /** Creates dir (and parents) in the root namespace if missing. */
 export function mkdirp(k: Kernel, path: string): void {
-  let chain = [k.vfs.root];
-  for (const name of path.split('/').filter(Boolean)) {
-    const dir = chain[chain.length - 1]!;
-    let child;
-    try {
-      child = k.vfs.lookupChild(dir, name);
-    } catch (e) {
-      if (!(e instanceof SysError) || e.errno !== Errno.NOENT) throw e;
-      child = dir.createDirectory(name);
-    }
-    if (child.type !== FileType.DIRECTORY) throw new SysError(Errno.NOTDIR, `${path}: ${name} is not a directory`);
-    chain = [...chain, child];
-  }
+  mkdirAll(k.vfs, k.vfs.root, path);
 }
 
 export interface MachineOptions extends Omit<KernelOptions, 'root' | 'syscallTables'> {

@@ -16,6 +16,7 @@ import { FileType } from '../vfs/file_type.js';
 import type { Inode } from '../vfs/inode.js';
 import { readWholeFile } from '../vfs/read_all.js';
 import { openFile, writeWholeFile } from '../vfs/open_file.js';
+import { mkdirAll } from '../vfs/mkdir_all.js';
 import type { WalkScope } from '../vfs/vfs.js';
 import { parseBundleConfig, type BundleMount } from './bundle.js';
 import type { ImageStore } from './image_store.js';
@@ -155,19 +156,7 @@ export class ContainerRuntime {
   }
 
   private mkdirp(path: string): Inode {
-    let dir = this.kernel.vfs.root;
-    for (const name of path.split('/').filter(Boolean)) {
-      let child: Inode;
-      try {
-        child = this.kernel.vfs.lookupChild(dir, name);
-      } catch (e) {
-        if (!(e instanceof SysError) || e.errno !== Errno.NOENT) throw e;
-        child = dir.createDirectory(name);
-      }
-      if (child.type !== FileType.DIRECTORY) throw new SysError(Errno.NOTDIR, `${path}: ${name} is not a directory`);
-      dir = child;
-    }
-    return dir;
+    return mkdirAll(this.kernel.vfs, this.kernel.vfs.root, path);
   }
 
   private removeTree(dir: Inode, name: string): void {
