@@ -13,8 +13,11 @@ import { openBrowserStorage } from './machine/browser_storage.js';
 import { DEFAULT_IMAGES } from './api/default_images.browser.js';
 import type { ImportProgress, KernelApi, KernelStatus, RunOptions, RunResult } from './api/types.js';
 
-const booted: Promise<KernelApi> = Promise.resolve().then(async () =>
-  bootKernel({ baseImage: loadBaseImage, storage: await openBrowserStorage(), defaultImages: DEFAULT_IMAGES }));
+// The stored machine and the base image load side by side.
+const booted: Promise<KernelApi> = Promise.resolve().then(async () => {
+  const [storage, base] = await Promise.all([openBrowserStorage(), loadBaseImage()]);
+  return bootKernel({ baseImage: async () => base, storage, defaultImages: DEFAULT_IMAGES });
+});
 // The rejection is delivered through every call below; keep it from being reported as unhandled.
 booted.catch(() => {});
 
