@@ -64,7 +64,7 @@ test('create, write, mkdir, symlink, link, rename, unlink, rmdir, truncate and t
   assert.equal(sparse.length, 5 * CHUNK_SIZE + 1);
   assert.equal(sparse[5 * CHUNK_SIZE], 'x'.charCodeAt(0));
   assert.ok(sparse.subarray(0, 5 * CHUNK_SIZE).every((x) => x === 0));
-  assert.equal(again.stats().chunks, 2 + 1 + 1 + 1); // big.bin: 2, hello, top2, sparse: 1 each
+  assert.equal(again.stats().chunks, 2 + 1); // big.bin: 2, sparse: 1; hello and top2 are small: inline in their records
   assert.deepEqual(again.usage(), fs.usage());
 
   // A rename of a directory, stored and reloaded, keeps `..` consistent (cycle check works).
@@ -239,4 +239,27 @@ test('directory fsync and file fsync through descriptions wait for the store', a
   const again = await openFs(store);
   assert.equal(text(readFile(again.root, 'g')), 'synced');
   assert.deepEqual(walk(again.root, 'd').readdir(), []);
+});
+
+test('a small file lives in its record, and moves to chunks and back as it grows and shrinks', async () => {
+  const store = freshStore();
+  const fs = await openFs(store);
+  writeFile(fs.root, 'small', 'tiny');
+  await fs.flush();
+  const ino = Number(walk(fs.root, 'small').stat().ino);
+  assert.deepEqual((await storedKeys(store)).filter((k) => k.startsWith('c:')), [], 'no chunk for a 4-byte file');
+  // Grows past the inline limit without touching chunk 0: chunk 0 must still be stored.
+  writeFile(fs.root, 'small', 'tail', 70000);
+  await fs.flush();
+  assert.deepEqual((await storedKeys(store)).filter((k) => k.startsWith('c:')).sort(), [`c:${ino}:0`, `c:${ino}:1`]);
+  let again = await openFs(store);
+  const grown = readFile(again.root, 'small');
+  assert.equal(text(grown.subarray(0, 4)), 'tiny');
+  assert.equal(text(grown.subarray(70000)), 'tail');
+  // Shrinks back under it: the chunks go, the bytes are in the record again.
+  walk(fs.root, 'small').truncate(3n);
+  await fs.flush();
+  assert.deepEqual((await storedKeys(store)).filter((k) => k.startsWith('c:')), []);
+  again = await openFs(store);
+  assert.equal(text(readFile(again.root, 'small')), 'tin');
 });

@@ -7,7 +7,10 @@
 //   'i:<ino>'         InodeRecord of every linked inode (the root is ino 1):
 //                       common  { kind: 'file'|'dir'|'symlink', mode, nlink, atim, mtim, ctim }
 //                               (times are bigint nanoseconds since the epoch)
-//                       file    + { size, chunks }  chunks = how many 'c:' records the file has
+//                       file    + { size, chunks }  chunks = how many 'c:' records the file has;
+//                               a file of at most INLINE_MAX bytes has none and keeps its bytes
+//                               in the record: + { inline: Uint8Array } (version 2), so a store of
+//                               many small files is one record a file (what a reload reads)
 //                       dir     + { entries: [name, ino][] }  (no '.'/'..'; parents are derived)
 //                       symlink + { target }
 //   'c:<ino>:<index>' Uint8Array: bytes [index*64KiB, index*64KiB + length) of a regular file.
@@ -24,7 +27,11 @@
 // damaged store never becomes a crash later.
 
 /** Version of the layout above; a store with another version is refused at open. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** Versions this code reads (1 has no inline data). */
+const READABLE_VERSIONS = new Set([1, 2]);
+/** Largest file whose bytes are kept in its inode record instead of chunks. */
+export const INLINE_MAX = 4096;
 export const FORMAT_MAGIC = 'wasmvisor-idbfs';
 /** Bytes per file data chunk. A 1-byte write dirties (and a flush rewrites) one chunk. */
 export const CHUNK_SIZE = 64 * 1024;
@@ -58,6 +65,8 @@ export interface FileRecord extends InodeRecordBase {
   kind: 'file';
   size: number;
   chunks: number;
+  /** The bytes of a file of at most INLINE_MAX bytes (up to its last non-zero part). */
+  inline?: Uint8Array;
 }
 
 export interface DirRecord extends InodeRecordBase {
@@ -99,7 +108,7 @@ const isTime = (v: unknown): v is bigint => typeof v === 'bigint' && v >= 0n;
 
 function decodeSuperblock(v: unknown): SuperblockRecord {
   if (!isObject(v) || v['magic'] !== FORMAT_MAGIC) bad(`'${SUPERBLOCK_KEY}' is not an idbfs superblock`);
-  if (v['version'] !== FORMAT_VERSION) {
+  if (!READABLE_VERSIONS.has(v['version'] as number)) {
     bad(`format version ${String(v['version'])} is not supported (this kernel reads version ${FORMAT_VERSION})`);
   }
   if (v['chunkSize'] !== CHUNK_SIZE) bad(`chunk size ${String(v['chunkSize'])} is not ${CHUNK_SIZE}`);
@@ -115,11 +124,15 @@ function decodeInode(key: string, v: unknown): InodeRecord {
   const base = { mode, nlink, atim, mtim, ctim };
   switch (kind) {
     case 'file': {
-      const { size, chunks } = v;
+      const { size, chunks, inline } = v;
       if (!isCount(size) || !isCount(chunks) || chunks > Math.ceil(size / CHUNK_SIZE)) {
         bad(`${key} has a bad size or chunk count`);
       }
-      return { kind, ...base, size, chunks };
+      if (inline === undefined) return { kind, ...base, size, chunks };
+      if (!(inline instanceof Uint8Array) || inline.length > size || size > INLINE_MAX || chunks !== 0) {
+        bad(`${key} has bad inline data`);
+      }
+      return { kind, ...base, size, chunks, inline };
     }
     case 'dir': {
       const entries = v['entries'];

@@ -156,6 +156,9 @@ export class Idbfs implements Filesystem {
         if (child instanceof IdbfsDirectory) child.parent = dir;
       }
     }
+    for (const [num, rec] of s.inodes) {
+      if (rec.kind === 'file' && rec.inline && rec.inline.length > 0) (this.table.get(num) as IdbfsFile).data.load(0, rec.inline);
+    }
     for (const [num, chunks] of s.chunks) {
       const file = this.table.get(num) as IdbfsFile;
       for (const [index, bytes] of chunks) {
@@ -350,6 +353,15 @@ export class Idbfs implements Filesystem {
       if (inode) {
         s.put(inode.record(), inodeKey(num));
         tally.puts++;
+        // A small file that grew out of its record: its first chunk was never stored as a chunk.
+        if (inode instanceof IdbfsFile && !inode.inline && !this.storedChunks.has(chunkKey(num, 0)) && !d.chunks.get(num)?.has(0)) {
+          const first = inode.data.storedValue(0);
+          if (first) {
+            s.put(first, chunkKey(num, 0));
+            tally.puts++;
+            tally.chunkPuts.push([chunkKey(num, 0), first.length]);
+          }
+        }
       } else {
         s.delete(inodeKey(num));
         tally.deletes++;
@@ -357,7 +369,8 @@ export class Idbfs implements Filesystem {
     }
     for (const [num, indices] of d.chunks) {
       const inode = this.table.get(num);
-      const data = inode instanceof IdbfsFile ? inode.data : null;
+      // A small file's bytes are in its record (the inode is dirty too): no chunk is stored.
+      const data = inode instanceof IdbfsFile && !inode.inline ? inode.data : null;
       for (const index of indices) {
         const key = chunkKey(num, index);
         const value = data?.storedValue(index);

@@ -15,7 +15,7 @@ import type { FileData } from '../../vfs/regular_file.js';
 import type { FileDescription } from '../../vfs/file_description.js';
 import { ChunkedData } from './chunked_data.js';
 import { IdbfsDirectoryDescription, IdbfsFileDescription } from './description.js';
-import type { DirRecord, FileRecord, InodeRecord, SymlinkRecord } from './format.js';
+import { INLINE_MAX, type DirRecord, type FileRecord, type InodeRecord, type SymlinkRecord } from './format.js';
 import type { Idbfs } from './idbfs.js';
 
 /** Times and mode of an inode read back from the store (absent for a new inode). */
@@ -112,7 +112,15 @@ export class IdbfsFile extends IdbfsInode implements FileData {
     return this.data.size;
   }
 
+  /** Whether the file's bytes go in its record (a small file) rather than in chunks. */
+  get inline(): boolean {
+    return this.data.size <= INLINE_MAX;
+  }
+
   record(): FileRecord {
+    if (this.inline) {
+      return { kind: 'file', ...this.base(), size: this.data.size, chunks: 0, inline: this.data.storedValue(0) ?? new Uint8Array(0) };
+    }
     return { kind: 'file', ...this.base(), size: this.data.size, chunks: this.data.chunks.size };
   }
 
