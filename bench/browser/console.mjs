@@ -18,7 +18,7 @@ import { median } from '../lib/suite.mjs';
 /** The prompt as a row reads (see e2e/console-helpers.ts). */
 const PROMPT_SOURCE = '^root@wasmvisor:[^\\s$]*\\$$';
 
-async function openConsole(page, url, log) {
+export async function openConsole(page, url, log) {
   page.on('pageerror', (e) => log(`console page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') log(`console page: ${m.text()}`);
@@ -32,14 +32,14 @@ async function openConsole(page, url, log) {
 }
 
 /** Waits until the cursor sits right after a prompt. */
-function waitIdlePrompt(page, timeout) {
+export function waitIdlePrompt(page, timeout, polling = 50) {
   return page.waitForFunction((src) => {
     const c = window.wasmvisorConsole;
     if (!c) return false;
     const row = c.cursorRow();
     const text = (c.lines(row, row + 1)[0] ?? '').trimEnd();
     return new RegExp(src).test(text) && c.term.buffer.active.cursorX === text.length + 1;
-  }, PROMPT_SOURCE, { timeout, polling: 50 });
+  }, PROMPT_SOURCE, { timeout, polling });
 }
 
 /**
@@ -47,7 +47,7 @@ function waitIdlePrompt(page, timeout) {
  * ms from the Enter keydown, bytes received from the kernel meanwhile, and the row above the
  * new prompt (the command's last line of output, to check it).
  */
-async function timeCommand(page, command, timeout) {
+export async function timeCommand(page, command, timeout) {
   await page.evaluate((src) => {
     const c = window.wasmvisorConsole;
     const prompt = new RegExp(src);
