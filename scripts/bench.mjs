@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { runSuite, median } from '../bench/lib/suite.mjs';
-import { table, contextTable, targets, targetsBlock } from '../bench/lib/report.mjs';
+import { table, contextTable, targets, targetsBlock, storageBlock } from '../bench/lib/report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
@@ -205,6 +205,7 @@ const out = [
   contextTable(results),
   '',
   targetsBlock(results.targets),
+  ...(doBrowser ? ['', storageBlock(results.chromium?.storage)] : []),
 ];
 console.log(out.join('\n'));
 if (jsonPath) {

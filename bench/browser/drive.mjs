@@ -102,6 +102,14 @@ export async function browserBench({ root, scale, log }) {
       const { consoleBench } = await import('./console.mjs');
       return consoleBench({ browser, root, scale, log });
     });
+    // The stored machine (issue 7): the real app page in a fresh context, its IndexedDB.
+    try {
+      const { storageBench } = await import('./storage.mjs');
+      results.storage = await storageBench({ browser, root, scale, log });
+    } catch (e) {
+      log(`Chromium storage part failed: ${e?.stack ?? e}`);
+      (results.partErrors ??= {}).storage = String(e?.message ?? e);
+    }
     return results;
   } finally {
     await browser.close();
