@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, PROGRAMS, printWat, wat } from '../helpers.js';
+import { cli, PROGRAMS, printWat, wat, ROOT as ROOT_DIR } from '../helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wasmvisor-cli-'));
 
@@ -152,4 +152,25 @@ test('a relative guest name is a preopen of its own: "." and "/" together, relat
   const r = await cli(['run', '--dir', `${rootHost}::/`, '--dir', `${dotHost}::.`, join(dir, 'catwhere.wasm')]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, 'root\ndot\n');
+});
+
+test('run --image runs an image archive headless; bad archives and flag mixes are refused', async () => {
+  const archive = ROOT_DIR + 'base/images/wasi-hello.tar';
+  let r = await cli(['run', '--image', archive]);
+  assert.deepEqual({ code: r.code, out: r.stdout }, { code: 0, out: 'hello world\n' });
+  r = await cli(['run', '--image', `${archive}:younglook/wasi-hello:latest`]);
+  assert.equal(r.stdout, 'hello world\n');
+  r = await cli(['run', '--image', `${archive}:nope`]);
+  assert.equal(r.code, 125);
+  assert.match(r.stderr, /no such image: nope/);
+  const dir = mkdtempSync(join(tmpdir(), 'wasmvisor-cli-'));
+  writeFileSync(join(dir, 'trunc.tar'), readFileSync(archive).subarray(0, 3000));
+  r = await cli(['run', '--image', join(dir, 'trunc.tar')]);
+  assert.equal(r.code, 125);
+  assert.match(r.stderr, /truncated/);
+  r = await cli(['run', '--image', join(dir, 'missing.tar')]);
+  assert.equal(r.code, 127);
+  r = await cli(['run', '--dir', dir, '--image', archive]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--dir cannot be used with --image/);
 });

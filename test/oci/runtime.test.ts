@@ -251,3 +251,12 @@ test('console: Ctrl-C ends a foreground container', async () => {
   assert.equal((await svc.containers.list(false)).length, 0);
 });
 
+
+test('rmi refuses an image a container was made from', async () => {
+  const rt = svc.sandbox.containers;
+  const c = await rt.create({ image: 'test/app:1', name: 'holder' });
+  await assert.rejects(rt.removeImage('test/app:1'), /image test\/app:1 is used by container [0-9a-f]{12} \(holder\): delete the container first/);
+  assert.match(await con.run('rmi test/app:1'), /rmi: image test\/app:1 is used by container/);
+  rt.delete(c.id);
+  assert.ok((await svc.images.list()).some((i) => i.refs.includes('test/app:1')), 'the refused rmi left the image');
+});

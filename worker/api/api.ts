@@ -81,7 +81,7 @@ export class KernelService implements KernelApi {
       },
       list: async () => (await sandbox.images.list()).map(imageInfo),
       remove: async (ref) => {
-        const r = await sandbox.images.remove(ref);
+        const r = await sandbox.containers.removeImage(ref);
         return { untagged: r.untagged, deleted: r.deleted };
       },
       stats: () => sandbox.images.stats(),

@@ -17,7 +17,7 @@ import { SYSCALL_TABLE } from '../syscalls/wasi/table.js';
 import { SIGNATURES } from '../syscalls/wasi/signatures.js';
 
 const USAGE = `usage: wasmvisor run [--dir HOST[::GUEST]]... [--env K=V]... [--memory SIZE] [--timeout SECONDS] [--strace] [--] PROG.wasm [ARGS...]
-       wasmvisor run --image ARCHIVE[:REF] [--env K=V]... [--memory SIZE] [--timeout SECONDS] [--strace] [--] [ARGS...]
+       wasmvisor run --image ARCHIVE[:REF] [--env K=V]... [--memory SIZE] [--timeout SECONDS] [--] [ARGS...]
        wasmvisor syscalls
        wasmvisor --version`;
 
@@ -105,6 +105,7 @@ export function parseRunFlags(argv: string[]): RunFlags {
   }
   if (flags.image !== undefined) {
     if (flags.dirs.length > 0) throw new UsageError('--dir cannot be used with --image: a container sees only its image');
+    if (flags.strace) throw new UsageError('--strace cannot be used with --image yet');
     flags.args = argv.slice(i);
     return flags;
   }

@@ -54,6 +54,8 @@ export interface ContainerRecord {
   autoRemove: boolean;
   mounts: BundleMount[];
   rootReadonly: boolean;
+  /** A bundle's root directory, relative to bundleDir (or absolute). */
+  rootPath?: string;
 }
 
 /** How a container's root is put together: supplied by the machine, which owns the file systems. */
@@ -220,6 +222,29 @@ export class ContainerRuntime {
     return [...this.records.values()].filter((r) => all || r.status === 'running').sort((a, b) => b.created.localeCompare(a.created));
   }
 
+  /** A container created from the image with this id, if any (an image in use is not removed). */
+  imageUser(imageId: string): ContainerRecord | undefined {
+    for (const r of this.records.values()) if (r.imageId === imageId) return r;
+    return undefined;
+  }
+
+  /**
+   * rmi: refuses to take away the last tag of an image a container was created from (its root
+   * needs the layers), as docker does; otherwise untags, and deletes what no image uses.
+   */
+  async removeImage(ref: string): Promise<{ untagged: string[]; deleted: string[] }> {
+    const id = await this.images.resolve(ref);
+    const info = (await this.images.list()).find((i) => i.id === id);
+    const tag = ref.includes(':') && !ref.startsWith('sha256:') ? ref : `${ref}:latest`;
+    const lastName = !info || info.refs.length <= 1 || !info.refs.includes(tag);
+    const user = this.imageUser(id);
+    if (user && lastName) {
+      throw new ContainerError(`image ${ref} is used by container ${user.id.slice(0, 12)} (${user.name}): delete the container first`);
+    }
+    const r = await this.images.remove(ref);
+    return { untagged: r.untagged, deleted: r.deleted };
+  }
+
   /** The OCI runtime state (runtime-spec state.json). */
   state(idOrName: string): { ociVersion: string; id: string; status: ContainerStatus; pid: number; bundle: string; annotations: Record<string, string> } {
     const r = this.get(idOrName);
@@ -301,7 +326,7 @@ export class ContainerRuntime {
       } catch (e) {
         throw new ContainerError(`bundle ${dir}: root ${cfg.rootPath} is not a directory (${e instanceof Error ? e.message : String(e)})`);
       }
-      (r as ContainerRecord & { rootPath?: string }).rootPath = cfg.rootPath;
+      r.rootPath = cfg.rootPath;
     }
     this.mkdirp(`${this.stateDir}/${id}/upper`);
     this.records.set(id, r);
@@ -318,7 +343,7 @@ export class ContainerRuntime {
       tree = (await this.images.rootfs(r.imageId)).tree;
       upper = this.mkdirp(`${this.stateDir}/${r.id}/upper`);
     } else {
-      const rootPath = (r as ContainerRecord & { rootPath?: string }).rootPath ?? 'rootfs';
+      const rootPath = r.rootPath ?? 'rootfs';
       bundleRoot = this.resolve(rootPath.startsWith('/') ? rootPath : `${r.bundleDir}/${rootPath}`);
     }
     const mounts = r.mounts.map((m) => {

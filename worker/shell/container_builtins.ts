@@ -241,9 +241,7 @@ const VERBS: Record<string, Verb> = {
   async rmi(_sh, host, args, io) {
     if (args.length === 0) throw new UsageError('rmi needs an image');
     for (const ref of args) {
-      const users = host.containers.list(true).filter((c) => c.imageId !== undefined && c.image === ref);
-      if (users.length > 0) throw new ContainerError(`image ${ref} is used by container ${users[0]!.id.slice(0, 12)}: delete it first`);
-      const res = await host.images.remove(ref);
+      const res = await host.containers.removeImage(ref);
       for (const u of res.untagged) await io.out(`Untagged: ${u}\n`);
       for (const d of res.deleted) await io.out(`Deleted: ${d}\n`);
     }
