@@ -9,6 +9,7 @@
 // the stored data (a new inode or link, a longer file, a new chunk) fails with ENOSPC; shrinking,
 // deleting and overwriting in place still work.
 import { Errno, fail } from '../../errors/errno.js';
+import { prepareRename } from '../../vfs/rename_rules.js';
 import { FileType } from '../../vfs/file_type.js';
 import { Inode, nowNs, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
 import type { FileData } from '../../vfs/regular_file.js';
@@ -279,24 +280,8 @@ export class IdbfsDirectory extends IdbfsInode {
   }
   override rename(name: string, newDir: Inode, newName: string): void {
     if (!(newDir instanceof IdbfsDirectory) || newDir.fs !== this.fs) fail(Errno.XDEV);
-    const child = this.children.get(name) ?? fail(Errno.NOENT);
-    if (newDir === this && name === newName) return;
-    if (child instanceof IdbfsDirectory) {
-      // A directory cannot move into itself or its own subtree.
-      for (let d: IdbfsDirectory | null = newDir; d; d = d.parent) if (d === child) fail(Errno.INVAL);
-    }
-    const existing = newDir.children.get(newName);
-    if (existing) {
-      if (child instanceof IdbfsDirectory) {
-        if (!(existing instanceof IdbfsDirectory)) fail(Errno.NOTDIR);
-        if (existing.children.size > 0) fail(Errno.NOTEMPTY);
-        newDir.rmdir(newName);
-      } else {
-        if (existing instanceof IdbfsDirectory) fail(Errno.ISDIR);
-        if (existing === child) return; // both names are links to one file: nothing to do
-        newDir.unlink(newName);
-      }
-    }
+    const child = prepareRename(this, name, newDir, newName, (i): i is IdbfsDirectory => i instanceof IdbfsDirectory) as IdbfsInode | null;
+    if (!child) return;
     this.children.delete(name);
     newDir.children.set(newName, child);
     if (child instanceof IdbfsDirectory) {

@@ -6,6 +6,7 @@ import { FileType } from '../../vfs/file_type.js';
 import { allocateDev, type Filesystem, type FsUsage } from '../../vfs/filesystem.js';
 import { Inode, nowNs, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
 import { DirectoryDescription, RegularFileDescription, type FileData } from '../../vfs/regular_file.js';
+import { prepareRename } from '../../vfs/rename_rules.js';
 import type { FileDescription } from '../../vfs/file_description.js';
 
 export class Tmpfs implements Filesystem {
@@ -242,24 +243,8 @@ export class TmpfsDirectory extends TmpfsInode {
   }
   override rename(name: string, newDir: Inode, newName: string): void {
     if (!(newDir instanceof TmpfsDirectory) || newDir.fs !== this.fs) fail(Errno.XDEV);
-    const child = this.children.get(name) ?? fail(Errno.NOENT);
-    if (newDir === this && name === newName) return;
-    if (child instanceof TmpfsDirectory) {
-      // A directory cannot move into itself or its own subtree.
-      for (let d: TmpfsDirectory | null = newDir; d; d = d.parent) if (d === child) fail(Errno.INVAL);
-    }
-    const existing = newDir.children.get(newName);
-    if (existing) {
-      if (child instanceof TmpfsDirectory) {
-        if (!(existing instanceof TmpfsDirectory)) fail(Errno.NOTDIR);
-        if (existing.children.size > 0) fail(Errno.NOTEMPTY);
-        newDir.rmdir(newName);
-      } else {
-        if (existing instanceof TmpfsDirectory) fail(Errno.ISDIR);
-        if (existing === child) return; // both names are links to one file: nothing to do
-        newDir.unlink(newName);
-      }
-    }
+    const child = prepareRename(this, name, newDir, newName, (i): i is TmpfsDirectory => i instanceof TmpfsDirectory) as TmpfsInode | null;
+    if (!child) return;
     this.children.delete(name);
     newDir.children.set(newName, child);
     if (child instanceof TmpfsDirectory) {
