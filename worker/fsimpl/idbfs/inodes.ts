@@ -9,6 +9,7 @@
 // the stored data (a new inode or link, a longer file, a new chunk) fails with ENOSPC; shrinking,
 // deleting and overwriting in place still work.
 import { Errno, fail } from '../../errors/errno.js';
+import { MemoryInode } from '../../vfs/memory_inode.js';
 import { prepareRename } from '../../vfs/rename_rules.js';
 import { FileType } from '../../vfs/file_type.js';
 import { Inode, nowNs, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
@@ -28,71 +29,27 @@ interface Restored {
   ctim: bigint;
 }
 
-export abstract class IdbfsInode extends Inode {
+export abstract class IdbfsInode extends MemoryInode {
   readonly ino: bigint;
-  nlink = 1;
   mode: number;
-  atim: bigint;
-  mtim: bigint;
-  ctim: bigint;
-  /** Time of the last unstamped modification (ms, Date.now()), as in tmpfs. */
-  private touchedAt: number | null = null;
 
   constructor(readonly fs: Idbfs, readonly num: number, defaultMode: number, restored?: Restored) {
-    super();
+    super(restored);
     this.ino = BigInt(num);
-    if (restored) {
-      this.mode = restored.mode;
-      this.nlink = restored.nlink;
-      this.atim = restored.atim;
-      this.mtim = restored.mtim;
-      this.ctim = restored.ctim;
-    } else {
-      this.mode = defaultMode;
-      this.atim = this.mtim = this.ctim = nowNs();
-    }
+    this.mode = restored ? restored.mode : defaultMode;
+    if (restored) this.nlink = restored.nlink;
   }
-
-  protected abstract size(): number;
-
-  /** The record the store holds for this inode (times settled first). */
-  abstract record(): InodeRecord;
 
   protected base() {
     this.settle();
     return { mode: this.mode, nlink: this.nlink, atim: this.atim, mtim: this.mtim, ctim: this.ctim };
   }
 
-  /** Stamps a pending modification time. */
-  settle(): void {
-    if (this.touchedAt === null) return;
-    this.mtim = this.ctim = BigInt(this.touchedAt) * 1000000n;
-    this.touchedAt = null;
-  }
-
-  stat(): Stat {
-    this.settle();
-    return {
-      dev: this.fs.dev, ino: this.ino, filetype: this.type, nlink: BigInt(this.nlink),
-      size: BigInt(this.size()), atim: this.atim, mtim: this.mtim, ctim: this.ctim,
-    };
-  }
-
-  override setTimes(atim: bigint | null, mtim: bigint | null): void {
-    this.settle();
-    if (atim !== null) this.atim = atim;
-    if (mtim !== null) this.mtim = mtim;
-    this.ctim = nowNs();
-    this.changed();
-  }
-
-  touch(): void {
-    this.touchedAt = Date.now();
-    this.changed();
-  }
+  /** The record the store holds for this inode (times settled first). */
+  abstract record(): InodeRecord;
 
   /** Marks this inode's record dirty (nothing once it is unlinked: it is no longer stored). */
-  changed(): void {
+  override changed(): void {
     if (this.nlink > 0) this.fs.inodeChanged(this.num);
   }
 }
