@@ -156,7 +156,8 @@ export class Shell {
       this.history,
       (line, cursor) => this.complete(line, cursor),
     );
-    await this.print('wasmvisor shell — type `help` for the builtins; programs live in /bin.\n');
+    await this.print('wasmvisor shell — type `help` for the builtins; programs live in /bin' +
+      (this.opts.containers ? '; try `run younglook/wasi-hello`' : '') + '.\n');
     while (this.task.alive && this.exitRequested === null) {
       await this.reportJobs();
       pty.foregroundPgid = this.task.pgid;
