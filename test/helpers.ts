@@ -8,6 +8,7 @@ import { sandboxOf } from '../worker/machine/sandbox.js';
 import { WasmPlatform } from '../worker/platform/wasm/wasm_platform.js';
 import { NodeWorkerHost } from '../worker/platform/wasm/host.node.js';
 import type { Kernel } from '../worker/kernel/kernel.js';
+import { SysError } from '../worker/errors/errno.js';
 
 /** The repository root (tests run from dist/test/...). */
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -122,4 +123,15 @@ export class ConsoleDriver {
     // Drop the echoed command line.
     return out.slice(out.indexOf('\n') + 1);
   }
+}
+
+/** The errno an operation fails with (a SysError), or 0 when it succeeds. */
+export function errno(fn: () => unknown): number {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof SysError) return e.errno;
+    throw e;
+  }
+  return 0;
 }

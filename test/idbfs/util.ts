@@ -58,16 +58,7 @@ export function openFs(store: UseStore, opts: Partial<IdbfsOptions> = {}): Promi
   return Idbfs.open({ store, autoflush: false, ...opts });
 }
 
-/** The errno an operation fails with, or 0. */
-export function errno(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SysError) return e.errno;
-    throw e;
-  }
-  return 0;
-}
+export { errno } from '../helpers.js';
 
 export async function rejectsErrno(p: Promise<unknown>): Promise<number> {
   try {

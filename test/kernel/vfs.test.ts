@@ -6,6 +6,7 @@ import { VirtualFilesystem, type WalkScope } from '../../worker/vfs/vfs.js';
 import { Tmpfs } from '../../worker/fsimpl/tmpfs/tmpfs.js';
 import { Errno, SysError } from '../../worker/errors/errno.js';
 import { FileType } from '../../worker/vfs/file_type.js';
+import { errno } from '../helpers.js';
 
 function setup() {
   const vfs = new VirtualFilesystem(new Tmpfs());
@@ -17,15 +18,6 @@ function setup() {
   return { vfs, root, a, b };
 }
 
-function errno(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SysError) return e.errno;
-    throw e;
-  }
-  return 0;
-}
 
 test('`..` at the container root stays at the root', () => {
   const { vfs, root } = setup();

@@ -7,19 +7,11 @@ import { VirtualFilesystem } from '../../worker/vfs/vfs.js';
 import { readWholeFile } from '../../worker/vfs/read_all.js';
 import { Errno, SysError } from '../../worker/errors/errno.js';
 import { FileType } from '../../worker/vfs/file_type.js';
+import { errno } from '../helpers.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function errno(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SysError) return e.errno;
-    throw e;
-  }
-  return 0;
-}
 
 function image() {
   const shared: ImageFile = { kind: 'file', data: enc.encode('busybox'), mtime: 1700000000.5 };

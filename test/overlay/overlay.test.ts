@@ -10,20 +10,12 @@ import { readWholeFile } from '../../worker/vfs/read_all.js';
 import type { Inode } from '../../worker/vfs/inode.js';
 import { Errno, SysError } from '../../worker/errors/errno.js';
 import { FileType, StatusFlags } from '../../worker/vfs/file_type.js';
+import { errno } from '../helpers.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 const file = (s: string, mtime = 1000): ImageFile => ({ kind: 'file', data: enc.encode(s), mtime });
 
-function errno(fn: () => unknown): number {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof SysError) return e.errno;
-    throw e;
-  }
-  return 0;
-}
 
 function setup() {
   const busybox = file('busybox');

@@ -33,8 +33,7 @@ function describe(e: unknown): string {
 /** Resolves an absolute sandbox path in the root namespace. */
 function lookup(k: Kernel, path: string): Inode {
   if (!path.startsWith('/')) throw new SysError(Errno.INVAL, `path must be absolute: ${path}`);
-  const chain = k.vfs.resolve([k.vfs.root], path, k.vfs.rootScope);
-  return chain[chain.length - 1]!;
+  return k.vfs.lookupPath(path);
 }
 
 /** The environment of the console's login shell. */
@@ -57,8 +56,7 @@ export class KernelService implements KernelApi {
 
   constructor(readonly sandbox: Sandbox) {
     const k = (this.kernel = sandbox.kernel);
-    const kernel = k;
-    this.console = new ConsoleService(kernel, () => LOGIN_ENV, { containers: sandbox.containers, images: sandbox.images });
+    this.console = new ConsoleService(k, () => LOGIN_ENV, { containers: sandbox.containers, images: sandbox.images });
     const rt = sandbox.containers;
     const info = (r: ContainerRecord): ContainerInfo => {
       const st = rt.state(r.id);

@@ -5,6 +5,7 @@ import { Errno, fail } from '../errors/errno.js';
 import { FileType } from '../vfs/file_type.js';
 import { FileDescription, type Readiness } from '../vfs/file_description.js';
 import { nowNs, type Stat } from '../vfs/inode.js';
+import { concatBytes } from '../vfs/read_all.js';
 
 let nextStreamIno = 1n << 40n;
 
@@ -75,12 +76,6 @@ export class BufferSink extends FileDescription {
   }
   /** Everything collected so far, as one buffer. */
   contents(): Uint8Array {
-    const out = new Uint8Array(this.bytes);
-    let off = 0;
-    for (const c of this.chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return concatBytes(this.chunks, this.bytes);
   }
 }

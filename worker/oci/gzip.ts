@@ -2,6 +2,7 @@
 // (`DecompressionStream`/`CompressionStream`, global in Web Workers and Node 20). A truncated or
 // corrupt gzip stream is an ImageError naming the data.
 import { ImageError } from './errors.js';
+import { concatBytes } from '../vfs/read_all.js';
 
 /** True if `bytes` starts with the gzip magic (1f 8b 08). */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -22,14 +23,7 @@ async function pipe(bytes: Uint8Array, transform: GenericTransformStream): Promi
     total += value.length;
   }
   await fed;
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks, total);
 }
 
 /** Decompresses a gzip stream; `what` names the data in the error of a truncated/corrupt stream. */

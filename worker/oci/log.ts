@@ -5,6 +5,7 @@
 import { FileType } from '../vfs/file_type.js';
 import { FileDescription, type Readiness } from '../vfs/file_description.js';
 import type { Stat } from '../vfs/inode.js';
+import { concatBytes } from '../vfs/read_all.js';
 
 /** Bytes of log a running container keeps in memory (the file keeps everything). */
 const MEMORY_TAIL = 4 * 1024 * 1024;
@@ -63,13 +64,7 @@ export class LogSink extends FileDescription {
         // fall back to the tail in memory
       }
     }
-    const out = new Uint8Array(this.bytes);
-    let off = 0;
-    for (const c of this.chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return concatBytes(this.chunks, this.bytes);
   }
 
   close(): void {

@@ -153,8 +153,7 @@ export class ContainerRuntime {
   // ------------------------------------------------------------ the machine's file system
 
   private resolve(path: string): Inode {
-    const chain = this.kernel.vfs.resolve([this.kernel.vfs.root], path, this.scope);
-    return chain[chain.length - 1]!;
+    return this.kernel.vfs.lookupPath(path);
   }
 
   private mkdirp(path: string): Inode {

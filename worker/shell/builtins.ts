@@ -256,7 +256,7 @@ export const BUILTINS: Map<string, Builtin> = new Map<string, Builtin>([
   }],
   ['help', async (sh, _argv, io) => {
     await io.out('wasmvisor shell builtins:\n' + Object.values(HELP).map((l) => '  ' + l + '\n').join('') +
-      (sh.opts.containers ? 'containers:\n' + Object.values(CONTAINER_HELP).map((l) => '  ' + l + '\n').join('') : '') +
+      (sh.opts.containers ? 'containers:\n' + CONTAINER_HELP.map((l) => '  ' + l + '\n').join('') : '') +
       'Programs are looked up along $PATH (/bin). Pipes |, redirections < > >> 2> 2>&1, lists ; && || &, $VAR, ~, globs.\n');
     return 0;
   }],

@@ -2,7 +2,8 @@
 // run, create, start, state, delete, logs, exec, images, rmi, load, inspect, and the container
 // forms of ps (-a) and kill (a container id or name). Every one is also `docker VERB ...`.
 // A foreground `run`/`exec` owns the terminal like any job: Ctrl-C goes to the container.
-import { ContainerError, type ContainerRecord } from '../oci/runtime.js';
+import { ContainerError, type Attach, type ContainerRecord } from '../oci/runtime.js';
+import type { Task } from '../kernel/task.js';
 import { ImageError } from '../oci/errors.js';
 import { BundleError } from '../oci/bundle.js';
 import type { ContainerRuntime } from '../oci/runtime.js';
@@ -19,34 +20,23 @@ export interface ContainerHost {
   images: ImageStore;
 }
 
-const USAGE: Record<string, string> = {
-  run: 'run [--rm] [-d] [--name N] [-e K=V]... [--memory SIZE] IMAGE [CMD...] | run --bundle DIR [--rm] [-d] ID',
-  create: 'create [--name N] [-e K=V]... [--memory SIZE] IMAGE [CMD...] | create --bundle DIR ID',
-  start: 'start ID',
-  state: 'state ID',
-  delete: 'delete [-f] ID',
-  logs: 'logs ID',
-  exec: 'exec ID CMD [ARG...]',
-  images: 'images',
-  rmi: 'rmi IMAGE',
-  load: 'load FILE|URL',
-  inspect: 'inspect CONTAINER|IMAGE',
+/** Each verb's usage line and what it does (usage errors print the first, `help` both). */
+const VERB_DOCS: Record<string, [usage: string, what: string]> = {
+  run: ['run [--rm] [-d] [--name N] [-e K=V]... [--memory SIZE] IMAGE [CMD...] | run --bundle DIR [--rm] [-d] ID', 'run an image (or a bundle) in a new container'],
+  create: ['create [--name N] [-e K=V]... [--memory SIZE] IMAGE [CMD...] | create --bundle DIR ID', 'create a container without starting it'],
+  start: ['start ID', 'start a created or stopped container (detached)'],
+  state: ['state ID', 'the OCI runtime state of a container (JSON)'],
+  delete: ['delete [-f] ID', 'delete a stopped container (-f: running too)'],
+  logs: ['logs ID', 'what a container has printed'],
+  exec: ['exec ID CMD [ARG...]', 'run a command in a running container'],
+  images: ['images', 'list the stored images'],
+  rmi: ['rmi IMAGE', 'remove an image (and blobs no other image uses)'],
+  load: ['load FILE|URL', 'import a docker-save or OCI-layout archive'],
+  inspect: ['inspect CONTAINER|IMAGE', "a container's record or an image's config (JSON)"],
 };
 
-/** One-line help for `help`. */
-export const CONTAINER_HELP: Record<string, string> = {
-  run: 'run [--rm] [-d] [--name N] [-e K=V] [--memory SIZE] IMAGE [CMD...]  run an image in a new container',
-  create: 'create [...] IMAGE [CMD...]  create a container without starting it',
-  start: 'start ID        start a created or stopped container (detached)',
-  state: 'state ID        the OCI runtime state of a container (JSON)',
-  delete: 'delete [-f] ID  delete a stopped container (-f: running too)',
-  logs: 'logs ID         what a container has printed',
-  exec: 'exec ID CMD...  run a command in a running container',
-  images: 'images          list the stored images',
-  rmi: 'rmi IMAGE       remove an image (and blobs no other image uses)',
-  load: 'load FILE|URL   import a docker-save or OCI-layout archive',
-  inspect: 'inspect ID|IMAGE  a container\'s record or an image\'s config (JSON)',
-};
+/** Help lines for `help`: usage, then what the verb does. */
+export const CONTAINER_HELP: string[] = Object.values(VERB_DOCS).map(([usage, what]) => `${usage}\n      ${what}`);
 
 class UsageError extends Error {}
 
@@ -112,7 +102,7 @@ async function createFrom(host: ContainerHost, f: RunFlags, verb: string): Promi
 }
 
 /** Runs a container's process attached to the shell's terminal; resolves to its exit status. */
-async function attached(sh: Shell, io: BuiltinIO, start: (attach: Parameters<ContainerRuntime['start']>[1]) => Promise<import('../kernel/task.js').Task>): Promise<number> {
+async function attached(sh: Shell, io: BuiltinIO, start: (attach: Attach) => Promise<Task>): Promise<number> {
   const [stdin, stdout, stderr] = io.fds;
   const task = await start({ stdin: stdin ?? io.devNull(), stdout: stdout!, stderr: stderr!, ppid: sh.task.pid });
   const pty = sh.opts.pty;
@@ -157,7 +147,7 @@ export function containerTable(host: ContainerHost, all: boolean): string {
 /** Reports an error the way the command line shows it; anything else is a kernel bug. */
 async function failed(io: BuiltinIO, verb: string, e: unknown): Promise<number> {
   if (e instanceof UsageError) {
-    await io.err(`${verb}: ${e.message}\nusage: ${USAGE[verb] ?? verb}\n`);
+    await io.err(`${verb}: ${e.message}\nusage: ${VERB_DOCS[verb]?.[0] ?? verb}\n`);
     return 2;
   }
   if (e instanceof ContainerError || e instanceof ImageError || e instanceof BundleError || e instanceof ExecError) {

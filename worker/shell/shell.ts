@@ -106,8 +106,7 @@ export class Shell {
   }
 
   lookup(p: string, follow = true): Inode {
-    const chain = this.kernel.vfs.resolve([this.kernel.vfs.root], this.absolute(p), this.kernel.vfs.rootScope, follow);
-    return chain[chain.length - 1]!;
+    return this.kernel.vfs.lookupPath(this.absolute(p), follow);
   }
 
   /** Names in a directory (with mount points), or null. */

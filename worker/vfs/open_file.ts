@@ -40,13 +40,11 @@ export function openFile(vfs: VirtualFilesystem, start: Chain, path: string, sco
   return desc;
 }
 
-/** Creates or replaces the file at path with bytes (one write). */
+/** Creates or replaces the regular file at path with bytes (one write). */
 export function writeWholeFile(vfs: VirtualFilesystem, start: Chain, path: string, scope: WalkScope, bytes: Uint8Array): void {
-  const inode = openInode(vfs, start, path, scope, 'write');
-  if (inode.type !== FileType.REGULAR_FILE) throw new SysError(Errno.INVAL, `${path} is not a regular file`);
-  const desc = inode.open({ read: false, write: true });
+  const desc = openFile(vfs, start, path, scope, 'write');
   try {
-    desc.setSize(0n);
+    if (desc.filetype !== FileType.REGULAR_FILE) throw new SysError(Errno.INVAL, `${path} is not a regular file`);
     const n = desc.write([bytes]);
     if (n !== bytes.length) throw new SysError(Errno.IO, 'short write');
   } finally {

@@ -1,5 +1,6 @@
 // readWholeFile: a regular file's bytes, read through its FileDescription (used by the api's
-// fs.readFile and run, and by the shell to load programs).
+// fs.readFile and run, and by the shell to load programs); concatBytes: pieces read or written
+// one after another, as one buffer.
 import { Errno, SysError } from '../errors/errno.js';
 import { FileType } from './file_type.js';
 import type { Inode } from './inode.js';
@@ -20,15 +21,19 @@ export function readWholeFile(inode: Inode): Uint8Array {
       chunks.push(buf.subarray(0, n));
       total += n;
     }
-    if (chunks.length === 1) return chunks[0]!;
-    const out = new Uint8Array(total);
-    let off = 0;
-    for (const c of chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return chunks.length === 1 ? chunks[0]! : concatBytes(chunks, total);
   } finally {
     desc.release();
   }
+}
+
+/** The chunks one after another in one new buffer; total is their summed length. */
+export function concatBytes(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
 }

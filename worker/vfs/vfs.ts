@@ -158,6 +158,12 @@ export class VirtualFilesystem {
     return chain;
   }
 
+  /** The object at a path of this namespace, from its root (`/..` is `/`). */
+  lookupPath(path: string, followFinal = true): Inode {
+    const chain = this.resolve([this.root], path, this.rootScope, followFinal);
+    return chain[chain.length - 1]!;
+  }
+
   /**
    * Resolves all but the last component of path: the directory an entry is to be created in
    * or removed from, and the entry's name (which may be "." or ".."; callers reject those).

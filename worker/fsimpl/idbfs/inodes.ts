@@ -10,7 +10,7 @@
 // deleting and overwriting in place still work.
 import { Errno, fail } from '../../errors/errno.js';
 import { MemoryInode } from '../../vfs/memory_inode.js';
-import { prepareRename } from '../../vfs/rename_rules.js';
+import { direntsOf, renameInMap } from '../../vfs/map_directory.js';
 import { FileType } from '../../vfs/file_type.js';
 import { Inode, nowNs, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
 import type { FileData } from '../../vfs/regular_file.js';
@@ -181,9 +181,7 @@ export class IdbfsDirectory extends IdbfsInode {
   }
 
   override readdir(): Dirent[] {
-    const out: Dirent[] = [];
-    for (const [name, child] of this.children) out.push({ name, ino: child.ino, type: child.type });
-    return out;
+    return direntsOf(this.children);
   }
 
   /** Adds an entry; make() runs only once the name is known to be free (no wasted inodes). */
@@ -237,20 +235,7 @@ export class IdbfsDirectory extends IdbfsInode {
   }
   override rename(name: string, newDir: Inode, newName: string): void {
     if (!(newDir instanceof IdbfsDirectory) || newDir.fs !== this.fs) fail(Errno.XDEV);
-    const child = prepareRename(this, name, newDir, newName, (i): i is IdbfsDirectory => i instanceof IdbfsDirectory) as IdbfsInode | null;
-    if (!child) return;
-    this.children.delete(name);
-    newDir.children.set(newName, child);
-    if (child instanceof IdbfsDirectory) {
-      child.parent = newDir;
-      this.nlink--;
-      newDir.nlink++;
-    }
-    child.settle();
-    child.ctim = nowNs();
-    child.changed();
-    this.touch();
-    newDir.touch();
+    renameInMap<IdbfsDirectory>(this, name, newDir, newName, (i): i is IdbfsDirectory => i instanceof IdbfsDirectory);
   }
 
   /** One directory entry of a non-directory is gone; the last one takes it out of the store. */

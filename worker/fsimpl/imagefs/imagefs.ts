@@ -6,6 +6,7 @@
 // Every mutating operation fails with EROFS, except that creating a name that already exists
 // answers EEXIST first, as Linux does (so `mkdir -p` over a read-only tree succeeds).
 import { Errno, fail } from '../../errors/errno.js';
+import { direntsOf } from '../../vfs/map_directory.js';
 import { FileType } from '../../vfs/file_type.js';
 import { allocateDev, type Filesystem } from '../../vfs/filesystem.js';
 import { Inode, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
@@ -175,9 +176,7 @@ export class ImagefsDirectory extends ImagefsInode {
     return this.children.get(name) ?? fail(Errno.NOENT);
   }
   override readdir(): Dirent[] {
-    const out: Dirent[] = [];
-    for (const [name, child] of this.children) out.push({ name, ino: child.ino, type: child.type });
-    return out;
+    return direntsOf(this.children);
   }
 
   /** Creating fails with EEXIST when the name exists (Linux checks that before EROFS). */

@@ -7,7 +7,7 @@ import { allocateDev, type Filesystem, type FsUsage } from '../../vfs/filesystem
 import { Inode, nowNs, type Dirent, type OpenOptions, type Stat } from '../../vfs/inode.js';
 import { DirectoryDescription, RegularFileDescription, type FileData } from '../../vfs/regular_file.js';
 import { MemoryInode } from '../../vfs/memory_inode.js';
-import { prepareRename } from '../../vfs/rename_rules.js';
+import { direntsOf, renameInMap } from '../../vfs/map_directory.js';
 import type { FileDescription } from '../../vfs/file_description.js';
 
 export class Tmpfs implements Filesystem {
@@ -150,9 +150,7 @@ export class TmpfsDirectory extends TmpfsInode {
   }
 
   override readdir(): Dirent[] {
-    const out: Dirent[] = [];
-    for (const [name, child] of this.children) out.push({ name, ino: child.ino, type: child.type });
-    return out;
+    return direntsOf(this.children);
   }
 
   private add(name: string, child: TmpfsInode): TmpfsInode {
@@ -204,18 +202,6 @@ export class TmpfsDirectory extends TmpfsInode {
   }
   override rename(name: string, newDir: Inode, newName: string): void {
     if (!(newDir instanceof TmpfsDirectory) || newDir.fs !== this.fs) fail(Errno.XDEV);
-    const child = prepareRename(this, name, newDir, newName, (i): i is TmpfsDirectory => i instanceof TmpfsDirectory) as TmpfsInode | null;
-    if (!child) return;
-    this.children.delete(name);
-    newDir.children.set(newName, child);
-    if (child instanceof TmpfsDirectory) {
-      child.parent = newDir;
-      this.nlink--;
-      newDir.nlink++;
-    }
-    child.settle();
-    child.ctim = nowNs();
-    this.touch();
-    newDir.touch();
+    renameInMap<TmpfsDirectory>(this, name, newDir, newName, (i): i is TmpfsDirectory => i instanceof TmpfsDirectory);
   }
 }
