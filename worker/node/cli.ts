@@ -12,7 +12,6 @@ import { Tmpfs } from '../fsimpl/tmpfs/tmpfs.js';
 import { WasmPlatform } from '../platform/wasm/wasm_platform.js';
 import { NodeWorkerHost } from '../platform/wasm/host.node.js';
 import { HostInput, HostOutput } from './host_stdio.js';
-import { sandboxOf } from '../machine/sandbox.js';
 import { SYSCALL_TABLE } from '../syscalls/wasi/table.js';
 import { SIGNATURES } from '../syscalls/wasi/signatures.js';
 
@@ -20,6 +19,12 @@ const USAGE = `usage: wasmvisor run [--dir HOST[::GUEST]]... [--env K=V]... [--m
        wasmvisor run --image ARCHIVE[:REF] [--env K=V]... [--memory SIZE] [--timeout SECONDS] [--] [ARGS...]
        wasmvisor syscalls
        wasmvisor --version`;
+
+/**
+ * A command runs one program (or one container) and exits: no warm pool of process workers to
+ * keep filled (bin/wasmvisor.js starts the one worker it needs before the kernel is loaded).
+ */
+const ONE_SHOT = { warmWorkers: 0 } as const;
 
 /** Exit status for a command-line usage error. */
 const USAGE_ERROR = 2;
@@ -141,7 +146,7 @@ function buildMachine(flags: RunFlags, strace: (l: string) => void): { kernel: K
   }
   const rootDir = hostRoots.find((d) => d.mountAt === '/');
   const root = rootDir ? new Hostfs(rootDir.host) : new Tmpfs();
-  const platform = new WasmPlatform(new NodeWorkerHost());
+  const platform = new WasmPlatform(new NodeWorkerHost(), ONE_SHOT);
   const kernel = bootMachine({ platform, root, tmp: rootDir ? 'none' : 'dir', straceSink: strace });
   // Mount shallow guest paths first so nested ones find their parents.
   for (const d of [...hostRoots].sort((a, b) => a.mountAt.split('/').length - b.mountAt.split('/').length)) {
@@ -188,8 +193,11 @@ async function runImage(flags: RunFlags): Promise<number> {
     process.stderr.write(`wasmvisor: ${archive}: ${code === 'ENOENT' ? 'no such file' : (e as Error).message}\n`);
     return ExitStatusFor.notFound;
   }
-  const platform = new WasmPlatform(new NodeWorkerHost());
+  const platform = new WasmPlatform(new NodeWorkerHost(), ONE_SHOT);
   const kernel = bootMachine({ platform, straceSink: (l) => process.stderr.write(l + '\n') });
+  // The image store and container runtime (oci/) are loaded only for --image: a plain run
+  // does not pay for parsing them.
+  const { sandboxOf } = await import('../machine/sandbox.js');
   const { images, containers } = sandboxOf(kernel);
   try {
     const loaded = await images.load(bytes);
