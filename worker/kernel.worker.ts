@@ -1,21 +1,27 @@
-// The kernel worker: the Web Worker the page starts. It boots the kernel — on the machine stored
-// in IndexedDB when this tab holds it (machine/browser_storage.ts), in memory otherwise — and
-// serves its api to the main thread over Comlink. Owns nothing but that wiring: every verb goes
-// straight to the api.
+// The kernel worker: the Web Worker the page starts. It boots the kernel on the machine the page
+// chooses with its first call, boot(): the playground's machine stored in IndexedDB (when this tab
+// holds it; machine/browser_storage.ts), a machine in memory (an embed), or an embed's own stored
+// machine — and serves its api to the main thread over Comlink. Owns nothing but that wiring:
+// every verb goes straight to the api.
 //
 // The api object is exposed at once and each call waits for the boot, so a call made while the
 // kernel is still booting is queued, and a failed boot is reported (as a rejected call carrying
 // the boot error) instead of leaving the caller waiting forever.
 import * as Comlink from 'comlink';
-import { bootKernel } from './api/api.js';
+import { bootKernel, type KernelService } from './api/api.js';
 import { loadBaseImage } from './api/base_image.browser.js';
 import { openBrowserStorage } from './machine/browser_storage.js';
 import { DEFAULT_IMAGES } from './api/default_images.browser.js';
-import type { ImportProgress, KernelApi, KernelStatus, RunOptions, RunResult } from './api/types.js';
+import type {
+  ImportProgress, KernelStatus, KernelWorkerApi, MachineChoice, ProcessEventSink, RunOptions, RunResult,
+} from './api/types.js';
 
-// The stored machine and the base image load side by side.
-const booted: Promise<KernelApi> = Promise.resolve().then(async () => {
-  const [storage, base] = await Promise.all([openBrowserStorage(), loadBaseImage()]);
+let boot: Promise<KernelService> | null = null;
+let bootRequested: (machine: MachineChoice) => void;
+/** The booted kernel: every call waits for it (and rejects with the boot error). */
+const booted = new Promise<MachineChoice>((resolve) => (bootRequested = resolve)).then(async (machine) => {
+  // The machine's storage and the base image load side by side.
+  const [storage, base] = await Promise.all([openBrowserStorage(machine), loadBaseImage()]);
   return bootKernel({ baseImage: async () => base, storage, defaultImages: DEFAULT_IMAGES });
 });
 // The rejection is delivered through every call below; keep it from being reported as unhandled.
@@ -31,12 +37,29 @@ function handOver(bytes: Uint8Array): Uint8Array {
   return Comlink.transfer(copy, [copy.buffer]);
 }
 
-const api: KernelApi = {
+const api: KernelWorkerApi = {
+  async boot(machine: MachineChoice): Promise<string> {
+    if (boot) throw new Error('boot: this kernel has already booted (a worker boots one machine)');
+    bootRequested(machine);
+    boot = booted;
+    return (await booted).version();
+  },
   async version(): Promise<string> {
     return (await booted).version();
   },
   async run(opts: RunOptions): Promise<RunResult> {
     return (await booted).run(opts);
+  },
+  async spawn(opts: RunOptions, onEvent: ProcessEventSink): Promise<number> {
+    // Output chunks are fresh buffers (StreamSink): transfer them rather than copy them.
+    return (await booted).spawn(opts, (event) =>
+      onEvent(event.type === 'exit' ? event : Comlink.transfer(event, [event.data.buffer])));
+  },
+  async stdin(pid: number, data: Uint8Array | string | null): Promise<void> {
+    return (await booted).stdin(pid, data);
+  },
+  async kill(pid: number, signal?: string | number): Promise<void> {
+    return (await booted).kill(pid, signal);
   },
   async status(): Promise<KernelStatus> {
     return (await booted).status();

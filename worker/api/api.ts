@@ -2,7 +2,8 @@
 // program to completion with its output collected, and moves files in and out of the
 // sandbox's file system. Everything that crosses is plain data.
 import type {
-  ConsoleApi, ContainerInfo, ContainersApi, FsApi, ImageInfo, ImagesApi, KernelApi, KernelStatus, RunOptions, RunResult,
+  ConsoleApi, ContainerInfo, ContainersApi, FsApi, ImageInfo, ImagesApi, KernelApi, KernelStatus, ProcessEvent, ProcessEventSink,
+  RunOptions, RunResult,
 } from './types.js';
 import { ConsoleService } from './console.js';
 import { KERNEL_VERSION, type Kernel } from '../kernel/kernel.js';
@@ -11,8 +12,11 @@ import { bootSandbox, type MachineStorage, type Sandbox } from '../machine/sandb
 import type { ContainerRecord } from '../oci/runtime.js';
 import type { ImageSummary } from '../oci/image_store.js';
 import type { Task } from '../kernel/task.js';
-import { ExecError } from '../kernel/exec_error.js';
-import { BufferSink, BufferSource } from '../kernel/stdio.js';
+import { ExecError, ExitStatusFor } from '../kernel/exec_error.js';
+import { BufferSink, BufferSource, StreamSink } from '../kernel/stdio.js';
+import { Pipe, type PipeWriteEnd } from '../kernel/pipe.js';
+import { Signal, signalName, signalNumber } from '../kernel/signals.js';
+import type { FileDescription } from '../vfs/file_description.js';
 import { Errno, SysError, errnoName } from '../errors/errno.js';
 import { FileType } from '../vfs/file_type.js';
 import type { Platform } from '../platform/platform.js';
@@ -53,6 +57,8 @@ export class KernelService implements KernelApi {
   readonly images: ImagesApi;
   readonly containers: ContainersApi;
   readonly kernel: Kernel;
+  /** Processes started by spawn, until they exit. */
+  private readonly spawned = new Map<number, Spawned>();
 
   constructor(readonly sandbox: Sandbox) {
     const k = (this.kernel = sandbox.kernel);
@@ -166,85 +172,207 @@ export class KernelService implements KernelApi {
   };
 
   async run(opts: RunOptions): Promise<RunResult> {
+    checkRunOptions(opts, 'run');
+    const out = new BufferSink();
+    const err = new BufferSink();
+    let task: Task;
+    try {
+      task = await this.start(opts, [stdinFor(opts), out, err]);
+    } catch (e) {
+      if (!(e instanceof StartFailure)) throw e;
+      return { exitCode: e.status, stdout: '', stderr: `wasmvisor: ${e.label}: ${e.message}\n`, reason: e.reason };
+    }
+    const status = await task.exited;
+    let stderr = decoder.decode(err.contents());
+    if (status.reason) stderr += `wasmvisor: ${labelOf(opts)}: ${status.reason}\n`;
+    return { exitCode: status.code, stdout: decoder.decode(out.contents()), stderr, reason: status.reason };
+  }
+
+  async spawn(opts: RunOptions, onEvent: ProcessEventSink): Promise<number> {
+    checkRunOptions(opts, 'spawn');
+    if (typeof onEvent !== 'function') throw new Error('spawn: onEvent must be a function');
+    let pid = 0;
+    const send = (event: ProcessEvent): void | Promise<void> => {
+      try {
+        return onEvent(event);
+      } catch {
+        return undefined; // a consumer that throws does not take the kernel down
+      }
+    };
+    const out = new StreamSink((data) => send({ type: 'stdout', pid, data }));
+    const err = new StreamSink((data) => send({ type: 'stderr', pid, data }));
+    const pipe = opts.stdin === undefined ? new Pipe() : null;
+    let task: Task;
+    try {
+      task = await this.start(opts, [pipe ? pipe.readEnd : stdinFor(opts), out, err]);
+    } catch (e) {
+      pipe?.readEnd.release(); // on success the task's fd table owns the read end
+      pipe?.writeEnd.release();
+      throw new Error(`spawn: ${e instanceof StartFailure ? `${e.label}: ${e.message}` : describe(e)}`);
+    }
+    pid = task.pid;
+    this.spawned.set(pid, { task, stdin: pipe?.writeEnd ?? null });
+    void task.exited.then((status) => {
+      out.flush();
+      err.flush();
+      this.spawned.get(pid)?.stdin?.release();
+      this.spawned.delete(pid);
+      const exit: ProcessEvent = { type: 'exit', pid, exitCode: status.code };
+      if (status.reason) exit.reason = status.reason;
+      void send(exit);
+    });
+    return pid;
+  }
+
+  async stdin(pid: number, data: Uint8Array | string | null): Promise<void> {
+    const p = this.spawnedProcess(pid, 'stdin');
+    if (!p.stdin) throw new Error(`stdin: process ${pid} was given its whole standard input when it was spawned`);
+    if (data === null) {
+      p.stdin.release();
+      p.stdin = null;
+      return;
+    }
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) throw new Error('stdin: data must be a string, a Uint8Array or null (end of file)');
+    const bytes = typeof data === 'string' ? encoder.encode(data) : data;
+    if (bytes.length === 0) return;
+    try {
+      await p.stdin.write([bytes]);
+    } catch (e) {
+      const why = e instanceof SysError && e.errno === Errno.PIPE ? 'it no longer reads its standard input' : describe(e);
+      throw new Error(`stdin: process ${pid}: ${why}`);
+    }
+  }
+
+  async kill(pid: number, signal?: string | number): Promise<void> {
+    const p = this.spawnedProcess(pid, 'kill');
+    const sig = signal === undefined ? Signal.TERM : signalNumber(signal);
+    if (sig === undefined) throw new Error(`kill: invalid signal ${JSON.stringify(signal)}`);
+    p.task.handleSignal(sig, `killed by ${signalName(sig)}`);
+  }
+
+  /** Kills every process and stops the platform's workers (the machine is unusable afterwards). */
+  dispose(): void {
+    for (const p of this.spawned.values()) p.stdin?.release();
+    this.spawned.clear();
+    this.kernel.shutdown();
+  }
+
+  private spawnedProcess(pid: number, verb: string): Spawned {
+    if (!Number.isInteger(pid)) throw new Error(`${verb}: pid must be an integer`);
+    const p = this.spawned.get(pid);
+    if (!p) throw new Error(`${verb}: no running process ${pid} was started by spawn`);
+    return p;
+  }
+
+  /**
+   * Starts what `opts` asks for (a program of the machine, or an image in a fresh container that is
+   * removed when it exits) on the given standard streams, with its timeout armed. Throws a
+   * StartFailure (status and message) when it cannot start.
+   */
+  private async start(opts: RunOptions, stdio: [FileDescription, FileDescription, FileDescription]): Promise<Task> {
+    const task = opts.image !== undefined ? await this.startImage(opts, stdio) : await this.startProgram(opts, stdio);
+    if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
+      const timer = setTimeout(
+        () => this.kernel.kill(task.pid, Signal.KILL, `killed by SIGKILL: timeout of ${opts.timeoutSeconds} s reached`),
+        opts.timeoutSeconds * 1000,
+      );
+      task.whenExited(() => clearTimeout(timer));
+    }
+    return task;
+  }
+
+  private async startProgram(opts: RunOptions, stdio: [FileDescription, FileDescription, FileDescription]): Promise<Task> {
     const k = this.kernel;
-    if (!opts || typeof opts !== 'object') throw new Error('run: options must be an object');
-    if (opts.image !== undefined) return this.runImage(opts);
-    if (!Array.isArray(opts.argv) || opts.argv.length === 0 || opts.argv.some((a) => typeof a !== 'string')) {
-      throw new Error('run: argv must be a non-empty array of strings');
-    }
-    if (opts.dirs !== undefined && (!Array.isArray(opts.dirs) || opts.dirs.some((d) => typeof d !== 'string' || !d.startsWith('/')))) {
-      throw new Error('run: dirs must be an array of absolute sandbox paths');
-    }
-    const argv = opts.argv;
+    const argv = opts.argv!;
     const prog = argv[0]!;
     let bytes: Uint8Array;
     try {
       bytes = readWholeFile(lookup(k, prog));
     } catch (e) {
-      return { exitCode: 127, stdout: '', stderr: `wasmvisor: ${prog}: ${describe(e)}\n`, reason: 'program not found' };
+      throw new StartFailure(ExitStatusFor.notFound, prog, describe(e), 'program not found');
     }
-    const stdinBytes = typeof opts.stdin === 'string' ? encoder.encode(opts.stdin) : opts.stdin ?? new Uint8Array(0);
-    const out = new BufferSink();
-    const err = new BufferSink();
-    const env = Object.entries(opts.env ?? {}).map(([key, v]) => `${key}=${v}`);
     try {
       const program = await k.loadProgram(bytes);
-      const task = k.spawn({
-        program, argv, env, cwd: opts.cwd ?? '/', stdio: [new BufferSource(stdinBytes), out, err],
+      return k.spawn({
+        program, argv, env: envList(opts), cwd: opts.cwd ?? '/', stdio,
         preopens: (opts.dirs ?? ['/']).map((d) => ({ path: d, name: d })), memoryLimitBytes: opts.memoryLimit,
       });
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
-        timer = setTimeout(() => k.kill(task.pid, 9, `killed by SIGKILL: timeout of ${opts.timeoutSeconds} s reached`), opts.timeoutSeconds * 1000);
-      }
-      const status = await task.exited;
-      if (timer !== undefined) clearTimeout(timer);
-      let stderr = decoder.decode(err.contents());
-      if (status.reason) stderr += `wasmvisor: ${prog}: ${status.reason}\n`;
-      return { exitCode: status.code, stdout: decoder.decode(out.contents()), stderr, reason: status.reason };
     } catch (e) {
-      if (e instanceof ExecError) return { exitCode: e.status, stdout: '', stderr: `wasmvisor: ${prog}: ${e.message}\n`, reason: e.message };
+      if (e instanceof ExecError) throw new StartFailure(e.status, prog, e.message);
       const msg = e instanceof SysError ? `${errnoName(e.errno)}: ${e.message}` : describe(e);
-      return { exitCode: 125, stdout: '', stderr: `wasmvisor: ${prog}: ${msg}\n`, reason: msg };
+      throw new StartFailure(125, prog, msg);
     }
   }
 
-  /** run({ image }): a fresh container of the image, removed when it exits; output collected. */
-  private async runImage(opts: RunOptions): Promise<RunResult> {
-    if (typeof opts.image !== 'string' || opts.image === '') throw new Error('run: image must be a non-empty string');
-    if (opts.argv !== undefined && (!Array.isArray(opts.argv) || opts.argv.some((a) => typeof a !== 'string'))) {
-      throw new Error('run: argv must be an array of strings');
-    }
-    if (opts.dirs !== undefined) throw new Error('run: dirs cannot be given with image (a container sees its own root)');
+  private async startImage(opts: RunOptions, stdio: [FileDescription, FileDescription, FileDescription]): Promise<Task> {
     const rt = this.sandbox.containers;
-    const env = Object.entries(opts.env ?? {}).map(([key, v]) => `${key}=${v}`);
-    const stdinBytes = typeof opts.stdin === 'string' ? encoder.encode(opts.stdin) : opts.stdin ?? new Uint8Array(0);
-    const out = new BufferSink();
-    const err = new BufferSink();
-    let task: Task;
+    const image = opts.image!;
     try {
-      const r = await rt.create({ image: opts.image, cmd: opts.argv, env, cwd: opts.cwd, memoryLimit: opts.memoryLimit, autoRemove: true });
+      const r = await rt.create({ image, cmd: opts.argv, env: envList(opts), cwd: opts.cwd, memoryLimit: opts.memoryLimit, autoRemove: true });
       try {
-        task = await rt.start(r.id, { stdin: new BufferSource(stdinBytes), stdout: out, stderr: err, log: false });
+        return await rt.start(r.id, { stdin: stdio[0], stdout: stdio[1], stderr: stdio[2], log: false });
       } catch (e) {
         rt.delete(r.id, true);
         throw e;
       }
     } catch (e) {
-      const msg = describe(e);
-      const status = e instanceof ExecError ? e.status : 125;
-      return { exitCode: status, stdout: '', stderr: `wasmvisor: ${opts.image}: ${msg}\n`, reason: msg };
+      throw new StartFailure(e instanceof ExecError ? e.status : 125, image, describe(e));
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (opts.timeoutSeconds !== undefined && opts.timeoutSeconds > 0) {
-      timer = setTimeout(() => this.kernel.kill(task.pid, 9, `killed by SIGKILL: timeout of ${opts.timeoutSeconds} s reached`), opts.timeoutSeconds * 1000);
-    }
-    const status = await task.exited;
-    if (timer !== undefined) clearTimeout(timer);
-    let stderr = decoder.decode(err.contents());
-    if (status.reason) stderr += `wasmvisor: ${opts.image}: ${status.reason}\n`;
-    return { exitCode: status.code, stdout: decoder.decode(out.contents()), stderr, reason: status.reason };
   }
+}
+
+/** Why run/spawn could not start a program: its exit status, what it was, and the message. */
+class StartFailure extends Error {
+  constructor(readonly status: number, readonly label: string, message: string, readonly reason = message) {
+    super(message);
+  }
+}
+
+interface Spawned {
+  task: Task;
+  /** The write end of its stdin pipe, until closed (null when stdin was given up front). */
+  stdin: PipeWriteEnd | null;
+}
+
+/** Checks run/spawn options: `argv` (strings, at least argv[0]) or an `image`, and the rest. */
+function checkRunOptions(opts: RunOptions, verb: string): void {
+  if (!opts || typeof opts !== 'object') throw new Error(`${verb}: options must be an object`);
+  if (opts.image !== undefined) {
+    if (typeof opts.image !== 'string' || opts.image === '') throw new Error(`${verb}: image must be a non-empty string`);
+    if (opts.argv !== undefined && (!Array.isArray(opts.argv) || opts.argv.some((a) => typeof a !== 'string'))) {
+      throw new Error(`${verb}: argv must be an array of strings`);
+    }
+    if (opts.dirs !== undefined) throw new Error(`${verb}: dirs cannot be given with image (a container sees its own root)`);
+  } else {
+    if (!Array.isArray(opts.argv) || opts.argv.length === 0 || opts.argv.some((a) => typeof a !== 'string')) {
+      throw new Error(`${verb}: argv must be a non-empty array of strings`);
+    }
+    if (opts.dirs !== undefined && (!Array.isArray(opts.dirs) || opts.dirs.some((d) => typeof d !== 'string' || !d.startsWith('/')))) {
+      throw new Error(`${verb}: dirs must be an array of absolute sandbox paths`);
+    }
+  }
+  if (opts.env !== undefined && (typeof opts.env !== 'object' || opts.env === null || Object.values(opts.env).some((v) => typeof v !== 'string'))) {
+    throw new Error(`${verb}: env must map names to strings`);
+  }
+  if (opts.stdin !== undefined && typeof opts.stdin !== 'string' && !(opts.stdin instanceof Uint8Array)) {
+    throw new Error(`${verb}: stdin must be a string or a Uint8Array`);
+  }
+  if (opts.timeoutSeconds !== undefined && (typeof opts.timeoutSeconds !== 'number' || !(opts.timeoutSeconds >= 0))) {
+    throw new Error(`${verb}: timeoutSeconds must be a non-negative number`);
+  }
+}
+
+function envList(opts: RunOptions): string[] {
+  return Object.entries(opts.env ?? {}).map(([key, v]) => `${key}=${v}`);
+}
+
+function stdinFor(opts: RunOptions): BufferSource {
+  return new BufferSource(typeof opts.stdin === 'string' ? encoder.encode(opts.stdin) : opts.stdin ?? new Uint8Array(0));
+}
+
+/** What run's messages name: the program (argv[0]) or the image. */
+function labelOf(opts: RunOptions): string {
+  return opts.image ?? opts.argv![0]!;
 }
 
 /** The programs of the base image, by name (mounted at /bin). */

@@ -38,6 +38,21 @@ export interface RunResult {
   reason?: string;
 }
 
+/**
+ * What a process started with `spawn` reports, in the order it happened: chunks of its standard
+ * output and error as they are written (a few writes may arrive as one chunk), then its exit.
+ */
+export type ProcessEvent =
+  | { type: 'stdout' | 'stderr'; pid: number; data: Uint8Array }
+  | { type: 'exit'; pid: number; exitCode: number; reason?: string };
+
+/**
+ * Receives a spawned process's events. It may return a promise: the kernel then holds the
+ * process's writes while more than about 1 MiB of output is delivered but not yet settled, so a
+ * consumer slower than the program is never flooded.
+ */
+export type ProcessEventSink = (event: ProcessEvent) => void | Promise<void>;
+
 export interface FsApi {
   writeFile(path: string, data: Uint8Array | string): Promise<void>;
   readFile(path: string): Promise<Uint8Array>;
@@ -153,12 +168,37 @@ export interface ConsoleApi {
   ack(bytes: number): Promise<void>;
 }
 
+/**
+ * Which machine a kernel worker boots (given once, to `boot`):
+ * - 'stored': the playground's own machine, kept in IndexedDB across reloads (one tab at a time;
+ *   another tab gets a machine in memory and is told why);
+ * - 'memory': a fresh machine in memory, gone when the page goes (what an embed gets by default);
+ * - { persist: NAME }: a machine of its own kept in IndexedDB under NAME (letters, digits, `.`,
+ *   `_`, `-`; at most 64), apart from the playground's and every other name's; `wipe` deletes what
+ *   was stored under NAME first (an embed's `reset`).
+ */
+export type MachineChoice = 'stored' | 'memory' | { persist: string; wipe?: boolean };
+
 export interface KernelApi {
   console: ConsoleApi;
   status(): Promise<KernelStatus>;
   /** Resolves once the kernel has booted. Returns the kernel version string. */
   version(): Promise<string>;
   run(opts: RunOptions): Promise<RunResult>;
+  /**
+   * Starts a program (or an image, as for run) without waiting for it and resolves with its pid;
+   * its output and exit stream to `onEvent` (wrapped with Comlink.proxy across workers). Without
+   * `opts.stdin` its standard input stays open for `stdin()` until closed; with it, the program
+   * reads those bytes and then end of file.
+   */
+  spawn(opts: RunOptions, onEvent: ProcessEventSink): Promise<number>;
+  /**
+   * Writes to the standard input of a process started by spawn (resolves once the bytes are in
+   * its pipe, waiting while the pipe is full); `null` closes it (end of file).
+   */
+  stdin(pid: number, data: Uint8Array | string | null): Promise<void>;
+  /** Sends a signal ("SIGTERM", "INT", or a number; default SIGTERM) to a process started by spawn. */
+  kill(pid: number, signal?: string | number): Promise<void>;
   fs: FsApi;
   images: ImagesApi;
   containers: ContainersApi;
@@ -169,4 +209,14 @@ export interface KernelApi {
     /** Makes the next n flushes of the stored root fail as a full disk (QuotaExceededError); 0 stops it. */
     injectQuotaFailures(n: number): Promise<void>;
   };
+}
+
+/** What the kernel worker serves over Comlink: the api, and the choice of machine to boot. */
+export interface KernelWorkerApi extends KernelApi {
+  /**
+   * Boots the kernel on the chosen machine: the first call the client makes (every other call
+   * waits for it; a second boot is refused). Resolves with the kernel version; rejects with the
+   * boot error.
+   */
+  boot(machine: MachineChoice): Promise<string>;
 }

@@ -23,3 +23,12 @@ export const STOPPING_SIGNALS: ReadonlySet<number> = new Set([Signal.STOP, Signa
 export function signalName(n: number): string {
   return SIGNAL_NAMES[n] ?? `signal ${n}`;
 }
+
+/** "SIGTERM", "TERM", "term" or "15" (or the number 15) as a signal number; undefined if it names none. */
+export function signalNumber(s: string | number): number | undefined {
+  if (typeof s === 'number') return Number.isInteger(s) && s >= 1 && s < SIGNAL_NAMES.length ? s : undefined;
+  if (/^\d+$/.test(s)) return signalNumber(Number(s));
+  const upper = s.toUpperCase();
+  const n = SIGNAL_NAMES.indexOf(upper.startsWith('SIG') ? upper : 'SIG' + upper);
+  return n > 0 ? n : undefined;
+}

@@ -10,7 +10,7 @@
 import { Errno, SysError } from '../errors/errno.js';
 import type { Kernel, Program } from '../kernel/kernel.js';
 import type { Task } from '../kernel/task.js';
-import { Signal, SIGNAL_NAMES } from '../kernel/signals.js';
+import { Signal, signalName, signalNumber } from '../kernel/signals.js';
 import type { FileDescription } from '../vfs/file_description.js';
 import { FileType } from '../vfs/file_type.js';
 import type { Inode } from '../vfs/inode.js';
@@ -123,14 +123,8 @@ const NOUN = ['gopher', 'falcon', 'otter', 'lynx', 'heron', 'badger', 'wren', 'k
 /** Parses "SIGTERM", "TERM", "15" (default SIGTERM). */
 export function parseSignal(s: string | number | undefined): number {
   if (s === undefined) return Signal.TERM;
-  if (typeof s === 'number') {
-    if (!Number.isInteger(s) || s < 1 || s >= SIGNAL_NAMES.length) throw new ContainerError(`invalid signal ${s}`);
-    return s;
-  }
-  if (/^\d+$/.test(s)) return parseSignal(Number(s));
-  const name = s.toUpperCase().startsWith('SIG') ? s.toUpperCase() : 'SIG' + s.toUpperCase();
-  const n = SIGNAL_NAMES.indexOf(name);
-  if (n <= 0) throw new ContainerError(`invalid signal "${s}"`);
+  const n = signalNumber(s);
+  if (n === undefined) throw new ContainerError(typeof s === 'number' ? `invalid signal ${s}` : `invalid signal "${s}"`);
   return n;
 }
 
@@ -468,7 +462,7 @@ export class ContainerRuntime {
     const sig = parseSignal(signal);
     const live = this.live.get(r.id);
     if (!live || r.status !== 'running') throw new ContainerError(`cannot signal container ${r.id.slice(0, 12)}: it is not running`);
-    for (const t of [...live.tasks]) t.handleSignal(sig, `killed by ${SIGNAL_NAMES[sig]} (container kill)`);
+    for (const t of [...live.tasks]) t.handleSignal(sig, `killed by ${signalName(sig)} (container kill)`);
   }
 
   /** Deletes a stopped container; `force` kills a running one first. */
