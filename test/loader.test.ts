@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import wabtInit from 'wabt';
 import {
+  formatFuncType,
   LoadError,
   MEMORY_IMPORT_MODULE,
   MEMORY_IMPORT_NAME,
@@ -215,7 +216,7 @@ test('existing imports keep working and function indices are unchanged', () => {
       (elem (i32.const 0) $twice))`);
   const p = prepareModule(input, 2);
   assert.deepEqual(p.imports, [
-    { module: 'env', name: 'add1', kind: 'func' },
+    { module: 'env', name: 'add1', kind: 'func', type: { params: ['i32'], results: ['i32'] } },
     { module: 'env', name: 'g', kind: 'global' },
     { module: 'env', name: 'tbl', kind: 'table' },
   ]);
@@ -256,7 +257,7 @@ test('tag imports are parsed', () => {
   const p = prepareModule(input, 1);
   assert.deepEqual(p.imports, [
     { module: 'env', name: 'e', kind: 'tag' },
-    { module: 'env', name: 'f', kind: 'func' },
+    { module: 'env', name: 'f', kind: 'func', type: { params: [], results: [] } },
   ]);
   assert.equal(p.memory!.imported, false);
 });
@@ -271,7 +272,7 @@ test('a module that imports its memory keeps the import, made shared and capped'
   const p = prepareModule(input, 8);
   assert.deepEqual(p.memory, { initialPages: 1, maximumPages: 8, imported: true, importModule: 'env', importName: 'mem' });
   assert.deepEqual(p.imports, [
-    { module: 'env', name: 'f', kind: 'func' },
+    { module: 'env', name: 'f', kind: 'func', type: { params: [], results: ['i32'] } },
     { module: 'env', name: 'mem', kind: 'memory' },
   ]);
   assertOtherSectionsUntouched(input, p.bytes);
@@ -297,12 +298,30 @@ test('a module that imports its memory keeps the import, made shared and capped'
   throwsLoad(() => prepareModule(wat(`(module (import "a" "b" (memory 6)))`), 5), 'memory-too-large');
 });
 
+test('function imports carry their types, written as WAT writes them', () => {
+  const p = prepareModule(wat(`(module
+    (type $unused (func (param f32)))
+    (import "m" "a" (func (param i32 i64 f64) (result i32)))
+    (import "m" "b" (func (param externref funcref v128)))
+    (import "m" "c" (func (result i64 i64)))
+    (memory 1))`, { multi_value: true }), 1);
+  assert.deepEqual(p.imports.map((i) => i.type), [
+    { params: ['i32', 'i64', 'f64'], results: ['i32'] },
+    { params: ['externref', 'funcref', 'v128'], results: [] },
+    { params: [], results: ['i64', 'i64'] },
+  ]);
+  assert.deepEqual(p.imports.map((i) => formatFuncType(i.type!)), [
+    '(param i32 i64 f64) (result i32)', '(param externref funcref v128)', '(result i64 i64)',
+  ]);
+  assert.equal(formatFuncType({ params: [], results: [] }), '(no params, no result)');
+});
+
 test('module with no memory is returned unchanged', () => {
   const input = wat(`(module (import "env" "f" (func)) (func (export "g") (call 0)))`);
   const p = prepareModule(input, 10);
   assert.equal(p.memory, null);
   assert.equal(p.bytes, input);
-  assert.deepEqual(p.imports, [{ module: 'env', name: 'f', kind: 'func' }]);
+  assert.deepEqual(p.imports, [{ module: 'env', name: 'f', kind: 'func', type: { params: [], results: [] } }]);
   assert.deepEqual(p.exports, [{ name: 'g', kind: 'func', index: 1 }]);
 
   const empty = mod();

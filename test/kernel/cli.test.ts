@@ -73,7 +73,7 @@ test('--timeout ends a spinning program with 137 and a reason', async () => {
 });
 
 test('a trap gives 134 and one line saying why', async () => {
-  writeFileSync(join(dir, 'trap.wasm'), await wat('(module (memory 1) (func (export "_start") unreachable))'));
+  writeFileSync(join(dir, 'trap.wasm'), await wat('(module (memory (export "memory") 1) (func (export "_start") unreachable))'));
   const r = await cli(['run', join(dir, 'trap.wasm')]);
   assert.equal(r.code, 134);
   assert.match(r.stderr, /wasm trap: .*unreachable/);

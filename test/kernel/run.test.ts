@@ -94,7 +94,7 @@ test('memory.grow fails past the memory limit and the program goes on', async ()
 });
 
 test('a module that needs more memory at start than its limit gets a clear error', async () => {
-  await api.fs.writeFile('/big.wasm', await wat('(module (memory 200) (func (export "_start")))'));
+  await api.fs.writeFile('/big.wasm', await wat('(module (memory (export "memory") 200) (func (export "_start")))'));
   const r = await api.run({ argv: ['/big.wasm'], memoryLimit: 1024 * 1024 });
   assert.equal(r.exitCode, 75);
   assert.match(r.stderr, /needs 12800 KiB of memory at start, the limit is 1024 KiB/);
@@ -117,7 +117,7 @@ test('bad modules get distinct exit codes and clear messages; the kernel keeps r
   assert.match(r.stderr, /no _start/);
 
   // Valid header, invalid body: compiles fail.
-  const bad = await wat('(module (func (export "_start")))');
+  const bad = await wat('(module (memory (export "memory") 1) (func (export "_start")))');
   const broken = bad.slice(0, bad.length - 2);
   await api.fs.writeFile('/broken.wasm', broken);
   r = await api.run({ argv: ['/broken.wasm'] });
@@ -133,18 +133,18 @@ test('bad modules get distinct exit codes and clear messages; the kernel keeps r
 });
 
 test('a trap ends the program with 134 and says why', async () => {
-  await api.fs.writeFile('/trap.wasm', await wat('(module (memory 1) (func (export "_start") unreachable))'));
+  await api.fs.writeFile('/trap.wasm', await wat('(module (memory (export "memory") 1) (func (export "_start") unreachable))'));
   const r = await api.run({ argv: ['/trap.wasm'] });
   assert.equal(r.exitCode, 134);
   assert.match(r.stderr, /wasm trap: .*unreachable/);
 });
 
-test('calling an import declared with the wrong signature traps the program, not the kernel', async () => {
+test('an import declared with the wrong signature is refused before the program runs, not the kernel', async () => {
   await api.fs.writeFile('/badsig.wasm', await wat(`(module (import "wasi_snapshot_preview1" "fd_write" (func $w (param i64)))
-    (memory 1) (func (export "_start") (call $w (i64.const 1))))`));
+    (memory (export "memory") 1) (func (export "_start") (call $w (i64.const 1))))`));
   const r = await api.run({ argv: ['/badsig.wasm'] });
-  assert.equal(r.exitCode, 134);
-  assert.match(r.stderr, /wasm trap/);
+  assert.equal(r.exitCode, 69);
+  assert.match(r.stderr, /import wasi_snapshot_preview1::fd_write has type \(param i64\), but the kernel's fd_write is \(param i32 i32 i32 i32\) \(result i32\)/);
   await api.fs.writeFile('/ok2.wasm', await wat(printWat('fine\n')));
   assert.equal((await api.run({ argv: ['/ok2.wasm'] })).stdout, 'fine\n');
 });

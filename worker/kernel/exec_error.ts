@@ -10,6 +10,10 @@ export const ExitStatusFor = {
   invalidModule: 65,
   /** The module imports something the kernel does not provide. */
   unknownImport: 69,
+  /** The module imports a function the kernel provides, but declares it with another type. */
+  importTypeMismatch: 69,
+  /** The module exports no linear memory called `memory` (not a WASI command). */
+  noMemoryExport: 78,
   /** The module has no `_start` export (not a WASI command). */
   noStart: 78,
   /** The module needs more memory at start than its limit. */

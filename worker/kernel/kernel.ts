@@ -8,12 +8,14 @@ import { Signal } from './signals.js';
 import { ExecError, ExitStatusFor } from './exec_error.js';
 import { Task, type ExitStatus } from './task.js';
 import { CALLS_PER_TABLE, type SyscallTable } from './syscall_table.js';
-import type { AbiImports, Platform } from '../platform/platform.js';
+import type { AbiImports, Platform, TrapEntry } from '../platform/platform.js';
 import type { FileDescription } from '../vfs/file_description.js';
 import type { Filesystem } from '../vfs/filesystem.js';
 import type { Inode } from '../vfs/inode.js';
 import { VirtualFilesystem, type WalkScope } from '../vfs/vfs.js';
-import { LoadError, prepareModule, MEMORY_IMPORT_MODULE, type PreparedModule } from '../platform/wasm/loader.js';
+import {
+  formatFuncType, LoadError, prepareModule, MEMORY_IMPORT_MODULE, type FuncType, type PreparedModule,
+} from '../platform/wasm/loader.js';
 
 export const KERNEL_VERSION = '0.1.0';
 export const PAGE = 65536;
@@ -78,7 +80,8 @@ export class Kernel {
   readonly bootTime = performance.now();
   /** The registered syscall tables; table k serves calls numbered k * CALLS_PER_TABLE and up. */
   readonly syscallTables: readonly SyscallTable[];
-  private readonly knownImports = new Map<string, Set<string>>();
+  /** The functions each registered ABI module provides, by name. */
+  private readonly knownImports = new Map<string, Map<string, TrapEntry>>();
   /** What the platform stubs for a process: every table's imports, numbered kernel-wide. */
   private readonly abiImports: AbiImports[];
   private readonly exitCall: number;
@@ -92,7 +95,7 @@ export class Kernel {
     if (opts.syscallTables.length === 0) throw new Error('a kernel needs at least one syscall table');
     this.syscallTables = opts.syscallTables;
     this.abiImports = opts.syscallTables.map((tbl, k) => {
-      this.knownImports.set(tbl.module, new Set(tbl.imports.functions.map((f) => f.name)));
+      this.knownImports.set(tbl.module, new Map(tbl.imports.functions.map((f) => [f.name, f])));
       return {
         ...tbl.imports,
         functions: tbl.imports.functions.map((f) => {
@@ -125,12 +128,26 @@ export class Kernel {
     for (const imp of prepared.imports) {
       const known = this.knownImports.get(imp.module);
       if (imp.kind === 'memory' && prepared.memory?.imported) continue;
-      if (!known || imp.kind !== 'func' || !known.has(imp.name)) {
+      const fn = imp.kind === 'func' ? known?.get(imp.name) : undefined;
+      if (!fn) {
         throw new ExecError(ExitStatusFor.unknownImport, `unknown import ${imp.module}::${imp.name} (${imp.kind})`);
+      }
+      // A JS stub would accept any signature and misread the arguments: refuse the module.
+      const want: FuncType = { params: fn.wide.map((w) => (w ? 'i64' : 'i32')), results: fn.returns ? ['i32'] : [] };
+      if (imp.type && formatFuncType(imp.type) !== formatFuncType(want)) {
+        throw new ExecError(ExitStatusFor.importTypeMismatch,
+          `import ${imp.module}::${imp.name} has type ${formatFuncType(imp.type)}, but the kernel's ${imp.name} is ${formatFuncType(want)}`);
       }
     }
     const start = prepared.exports.find((e) => e.name === '_start');
     if (!start || start.kind !== 'func') throw new ExecError(ExitStatusFor.noStart, 'module has no _start function (not a WASI command)');
+    // WASI calls work on the memory exported as "memory"; a module that imports its memory
+    // (wasi-threads style) is given the kernel's, which the calls then use.
+    const memory = prepared.exports.find((e) => e.name === 'memory');
+    if ((!memory || memory.kind !== 'memory') && !prepared.memory?.imported) {
+      throw new ExecError(ExitStatusFor.noMemoryExport,
+        'module exports no memory named "memory" (a WASI command must export its linear memory)');
+    }
     let module: WebAssembly.Module;
     try {
       module = await WebAssembly.compile(prepared.bytes);

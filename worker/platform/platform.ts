@@ -40,6 +40,8 @@ export interface TrapEntry {
   readonly num: number;
   /** Which parameters are 64-bit. */
   readonly wide: readonly boolean[];
+  /** The call returns an i32 (its errno) to the program; false for an exit call, which never returns. */
+  readonly returns: boolean;
   /** Served in the process (when the vDSO is on) instead of trapping. */
   readonly vdso?: VdsoOp;
 }

@@ -15,10 +15,19 @@ export class LoadError extends Error {
 
 export type ExternKind = 'func' | 'table' | 'memory' | 'global' | 'tag';
 
+/** A function type, its value types written as WAT writes them (`i32`, `i64`, `externref`...). */
+export interface FuncType {
+  params: string[];
+  results: string[];
+}
+
 export interface ModuleImport {
   module: string;
   name: string;
   kind: ExternKind;
+  /** A function import's type; absent when the module's types are ones this loader does not
+   *  read (GC's struct, array and recursive types): the engine then checks the import itself. */
+  type?: FuncType;
 }
 
 export interface ModuleExport {
@@ -71,6 +80,7 @@ const SECTION_RANK: Record<number, number> = {
   1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13,
 };
 
+const SEC_TYPE = 1;
 const SEC_IMPORT = 2;
 const SEC_MEMORY = 5;
 const SEC_EXPORT = 7;
@@ -179,6 +189,45 @@ function skipValType(r: Reader): void {
   if (b === 0x63 || b === 0x64) r.skipLeb(5); // (ref null ht) / (ref ht), ht is s33
 }
 
+const VALTYPE_NAMES: Record<number, string> = {
+  0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref',
+};
+
+/** Reads a value type and names it (reference types other than funcref/externref are `ref`). */
+function readValType(r: Reader): string {
+  const b = r.u8();
+  if (b === 0x63 || b === 0x64) r.skipLeb(5); // (ref null ht) / (ref ht), ht is s33
+  return VALTYPE_NAMES[b] ?? 'ref';
+}
+
+/**
+ * The function types of the type section, by type index; null when the section holds other
+ * kinds of types (GC proposal), which this loader does not read.
+ */
+function parseTypes(bytes: Uint8Array, s: SectionInfo): FuncType[] | null {
+  const r: Reader = new Reader(bytes, s.contentStart, s.end, 'type section');
+  const count = r.u32();
+  const types: FuncType[] = [];
+  for (let i = 0; i < count; i++) {
+    if (r.u8() !== 0x60) return null;
+    const params: string[] = [];
+    for (let n = r.u32(); n > 0; n--) params.push(readValType(r));
+    const results: string[] = [];
+    for (let n = r.u32(); n > 0; n--) results.push(readValType(r));
+    types.push({ params, results });
+  }
+  if (r.pos !== s.end) r.fail('section size does not match its contents');
+  return types;
+}
+
+/** A function type as WAT writes it: `(param i32 i64) (result i32)`. */
+export function formatFuncType(t: FuncType): string {
+  const parts: string[] = [];
+  if (t.params.length > 0) parts.push(`(param ${t.params.join(' ')})`);
+  if (t.results.length > 0) parts.push(`(result ${t.results.join(' ')})`);
+  return parts.length > 0 ? parts.join(' ') : '(no params, no result)';
+}
+
 function encodeU32(out: number[], v: number): void {
   do {
     let b = v & 0x7f;
@@ -220,7 +269,7 @@ interface ImportScan {
   memory: { module: string; name: string; limitsStart: number; limitsEnd: number; limits: Limits } | null;
 }
 
-function parseImports(bytes: Uint8Array, s: SectionInfo): ImportScan {
+function parseImports(bytes: Uint8Array, s: SectionInfo, types: FuncType[] | null): ImportScan {
   const r: Reader = new Reader(bytes, s.contentStart, s.end, 'import section');
   const count = r.u32();
   const entriesStart = r.pos;
@@ -233,10 +282,14 @@ function parseImports(bytes: Uint8Array, s: SectionInfo): ImportScan {
     const kindByte = r.u8();
     const kind = KINDS[kindByte];
     if (kind === undefined) r.fail(`unknown import kind 0x${kindByte.toString(16)}`, kindAt);
+    let type: FuncType | undefined;
     switch (kind) {
-      case 'func':
-        r.u32();
+      case 'func': {
+        const typeAt = r.pos;
+        const index = r.u32();
+        if (types !== null) type = types[index] ?? r.fail(`function import refers to type ${index}, which does not exist`, typeAt);
         break;
+      }
       case 'table':
         skipValType(r);
         skipTableLimits(r);
@@ -263,7 +316,7 @@ function parseImports(bytes: Uint8Array, s: SectionInfo): ImportScan {
         break;
       }
     }
-    imports.push({ module, name, kind });
+    imports.push(type ? { module, name, kind, type } : { module, name, kind });
   }
   if (r.pos !== s.end) r.fail('section size does not match its contents');
   return { imports, count, entriesStart, memory };
@@ -412,10 +465,14 @@ export function prepareModule(bytes: Uint8Array, limitPages: number): PreparedMo
   let scan: ImportScan | null = null;
   let exports: ModuleExport[] = [];
   let defined: Limits[] = [];
+  // The type section comes before the import section (scanSections checks the order).
+  let types: FuncType[] | null = [];
   for (const s of sections) {
-    if (s.id === SEC_IMPORT) {
+    if (s.id === SEC_TYPE) {
+      types = parseTypes(bytes, s);
+    } else if (s.id === SEC_IMPORT) {
       importSec = s;
-      scan = parseImports(bytes, s);
+      scan = parseImports(bytes, s, types);
     } else if (s.id === SEC_MEMORY) {
       memorySec = s;
       defined = parseMemories(bytes, s);

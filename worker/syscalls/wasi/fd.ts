@@ -80,8 +80,10 @@ export const fd_seek: Handler = (t, a, L) => {
   // Asking only where we are needs FD_TELL, anything else FD_SEEK.
   const right = offset === 0 && whence === Whence.CUR ? Rights.FD_TELL : Rights.FD_SEEK;
   const e = t.fds.get(a.u32(0));
+  // A directory has no offset: EBADF, as in wasmtime (never ESPIPE, it is no pipe).
+  if (e.desc.filetype === FileType.DIRECTORY) fail(Errno.BADF);
   if ((e.rightsBase & right) === 0 && (e.rightsBase & Rights.FD_SEEK) === 0) {
-    fail(e.desc.filetype === FileType.REGULAR_FILE || e.desc.filetype === FileType.DIRECTORY ? Errno.NOTCAPABLE : Errno.SPIPE);
+    fail(e.desc.filetype === FileType.REGULAR_FILE ? Errno.NOTCAPABLE : Errno.SPIPE);
   }
   t.mem.check(a.u32(3), 8);
   t.mem.setU64n(a.u32(3), e.desc.seek(offset, whence));
@@ -90,6 +92,7 @@ export const fd_seek: Handler = (t, a, L) => {
 
 export const fd_tell: Handler = (t, a) => {
   const e = t.fds.get(a.u32(0));
+  if (e.desc.filetype === FileType.DIRECTORY) fail(Errno.BADF);
   if ((e.rightsBase & Rights.FD_TELL) === 0) {
     fail(e.desc.filetype === FileType.REGULAR_FILE ? Errno.NOTCAPABLE : Errno.SPIPE);
   }

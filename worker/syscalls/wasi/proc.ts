@@ -10,9 +10,18 @@ import type { Handler } from './util.js';
 
 const encoder = new TextEncoder();
 
+/** The status a program that passes proc_exit a status outside 0..255 ends with (wasmtime's). */
+const INVALID_EXIT_STATUS = 1;
+
 export const proc_exit: Handler = (t, a) => {
   const code = a.u32(0);
-  t.exit({ code }, true);
+  // A status that does not fit a process's 8-bit exit status is never success (Linux would keep
+  // its low byte, so 256 would read as 0): the program ends with an error, as in wasmtime.
+  if (code > 255) {
+    t.exit({ code: INVALID_EXIT_STATUS, reason: `proc_exit with invalid exit status ${code} (outside 0..255)` }, true);
+  } else {
+    t.exit({ code }, true);
+  }
   return new Promise<number>(() => {}); // answered by the platform's unwind
 };
 

@@ -29,8 +29,13 @@ export function rightsArg(a: SyscallArgs, k: number): number {
 export function fdWith(t: Task, fd: number, right: number): FdEntry {
   const e = t.fds.get(fd);
   if ((e.rightsBase & right) !== right) {
-    // Reading a directory is EISDIR, as on Linux (`cat DIR`); writing one is EBADF below.
-    if ((right & Rights.FD_READ) !== 0 && e.desc.filetype === FileType.DIRECTORY) fail(Errno.ISDIR);
+    if (e.desc.filetype === FileType.DIRECTORY) {
+      // Reading a directory (fd_read, fd_pread) is EISDIR, as read(2) on Linux (`cat DIR`); every
+      // other byte operation a directory has no right for (write, seek, tell) is EBADF, as in
+      // wasmtime (a directory is never open for writing, so Linux's write(2) says EBADF too).
+      if ((right & Rights.FD_READ) !== 0) fail(Errno.ISDIR);
+      if ((right & (Rights.FD_WRITE | Rights.FD_SEEK | Rights.FD_TELL)) !== 0) fail(Errno.BADF);
+    }
     if ((right === Rights.FD_READ || right === Rights.FD_WRITE) && (e.openedRights & right) === 0) fail(Errno.BADF);
     // Changing a file's size needs it open for writing, as ftruncate does on Linux.
     if ((right === Rights.FD_FILESTAT_SET_SIZE || right === Rights.FD_ALLOCATE) && (e.openedRights & Rights.FD_WRITE) === 0) fail(Errno.BADF);
