@@ -63,6 +63,9 @@
 // 16. memory.grow: node:wasi on Node 20 may crash or drop output after the
 //     module's memory grows (nodejs/node#51303): grow and memgrow are not
 //     run under the reference.
+// 17. fd_renumber(n, n) with n not open: node:wasi answers success (uvwasi
+//     returns early when from == to); expected EBADF (8), as wasmtime checks
+//     that both fds are open first.
 // proc_raise(SIGTERM) is the same in both: uvwasi kills the node process
 // with SIGTERM; wasmvisor exits with 128+15 = 143.
 

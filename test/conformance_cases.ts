@@ -785,6 +785,95 @@ done
     page: { memoryLimit: 64 * 1024 * 1024 },
     expected: ['malloc returned NULL', 'at least 1 MiB allocated: yes', 'memory pages: grew'],
   },
+  {
+    // Issue 11: stdout moved aside, the inner pass freopen'ed into a file, stdout moved back;
+    // the issue's dup/dup2 sequence (wasi-libc has neither: dup() here renumbers onto an unused
+    // fd, which fd_renumber refuses); then fd_renumber onto an open fd, onto a closed number,
+    // onto itself, from a bad fd, from a directory and from stderr, from the preopen. Expected
+    // output reasoned from wasmtime's p1 fd_renumber (test/programs/README.md).
+    name: 'redirect.c: saving and restoring stdout around a redirect; fd_renumber cases',
+    program: 'redirect',
+    expectedExit: 0,
+    after: CLEAN,
+    expected: lines(`mkdir redir: ok
+mkdir redir/sub: ok
+make sub/in_sub.txt: ok
+2 before redirect
+2 via the saved stdout
+save stdout onto the slot fd: ok
+write via the saved stdout's number: ok
+fd 1 open while stdout is saved: no
+freopen inner.txt as stdout: ok
+fflush inner: ok
+restore stdout: ok
+slot fd closed by the move: yes
+close(slot): errno 8 (EBADF)
+2 after redirect
+inner.txt: 102 lines, 5233 bytes
+inner.txt first: 2 inner line 1
+inner.txt last: 2 inner last line
+slot file untouched: yes
+1 before dup
+dup(1) onto an unused fd: errno 8 (EBADF)
+fd 1 still open: yes
+open issue.txt: ok
+1 after: stdout is still the same
+3 before
+save stdout: ok
+dup2(tmpfd, 1) with fd 1 closed: errno 8
+tmpfd still open: yes
+saved stdout still open: yes
+dup2(saved, 1) with fd 1 closed: errno 8
+placeholder lands on fd 1: yes
+restore stdout over the placeholder: ok
+close(tmpfd): ok
+3 after
+renumber a onto open b: ok
+fdstat a after: errno 8
+write via b: ok
+a.txt holds: written via b
+b.txt size: 0
+renumber onto never-opened fd: errno 8
+fdstat a still: ok
+close c: ok
+renumber onto just-closed c: errno 8
+fdstat just-closed c: errno 8
+renumber from never-opened fd onto a: errno 8
+fdstat a after bad renumber: ok
+renumber a onto itself: ok
+write after self renumber: ok
+a.txt is both lines: yes
+renumber never-opened onto itself: errno 8
+open dir sub: ok
+renumber dir onto stdin: ok
+fd 0 filetype: ok dir
+path_open relative to fd 0: ok
+renumber stderr onto a file fd: ok
+fdstat fd 2 after: errno 8
+write via the moved stderr: ok
+e.txt size: 0
+close fd 0: ok
+renumber preopen onto x: ok
+fd_prestat_get old number: errno 8
+fd_prestat_dir_name new number: ok /sandbox
+path_open via the moved preopen: ok
+unlink x.txt: ok
+unlink a.txt: ok
+unlink b.txt: ok
+unlink c.txt: ok
+unlink e.txt: ok
+unlink sub/in_sub.txt: ok
+rmdir sub: ok
+rmdir redir: ok
+done
+`),
+    // fd 2 was moved onto a file's fd, so this reached stderr through that fd.
+    expectedStderr: 'to stderr via a moved fd\n',
+    referenceDiffs: {
+      // 17. uvwasi answers from == to before looking at either fd.
+      'renumber never-opened onto itself: errno 8': 'renumber never-opened onto itself: ok',
+    },
+  },
 ];
 
 /** Expected lines with some replaced (null: dropped; "\n": several lines). */
