@@ -56,10 +56,15 @@ export class FdTable {
     if (--e.desc.refs === 0) e.desc.release();
   }
 
-  /** fd_renumber: moves from onto to (closing what was at to). */
+  /**
+   * fd_renumber: from's entry becomes fd `to` (rights, and for a preopen its name and walk
+   * scope, move with it), what `to` held is closed first, and `from` is closed. Both must be
+   * open, else EBADF and nothing changes; from === to changes nothing. As wasmtime's preview1
+   * (crates/wasi/src/p1.rs, see test/programs/README.md): no fd number is ever created here.
+   */
   renumber(from: number, to: number): void {
     const e = this.get(from);
-    this.get(to); // WASI requires `to` to be open
+    this.get(to); // a `to` that is not open is EBADF, as in wasmtime and node:wasi
     if (from === to) return;
     this.close(to);
     this.entries.delete(from);
