@@ -29,7 +29,7 @@ const jsonPath = option('--json');
 const scale = flag('--quick') ? 0.1 : 1;
 const doNode = !flag('--browser-only');
 const doBrowser = !flag('--node-only');
-const PROGRAMS = ['calls', 'io', 'hello', 'cpu'];
+const PROGRAMS = ['calls', 'io', 'hello', 'cpu', 'readdir'];
 const t0 = performance.now();
 const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}\n`);
 

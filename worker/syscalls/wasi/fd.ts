@@ -7,6 +7,7 @@ import { Signal } from '../../kernel/signals.js';
 import type { Task } from '../../kernel/task.js';
 import type { FdEntry } from '../../kernel/fd_table.js';
 import { writeFdstat } from './layout.js';
+import { directoryListing } from '../../vfs/dir_stream.js';
 import { decodeTimes, fdWith, rightsArg, type Handler } from './util.js';
 
 const encoder = new TextEncoder();
@@ -218,18 +219,23 @@ export const fd_readdir: Handler = (t, a) => {
   t.mem.check(buf, bufLen);
   t.mem.check(usedPtr, 4);
   if (e.desc.filetype !== FileType.DIRECTORY) fail(Errno.NOTDIR);
-  const dir = e.desc.inode!;
-  const chain = e.chain!;
-  const parent = chain.length > 1 ? chain[chain.length - 2]! : dir;
-  const entries = [
-    { name: '.', ino: dir.ino, type: FileType.DIRECTORY },
-    { name: '..', ino: parent.ino, type: FileType.DIRECTORY },
-    ...e.desc.readdir(),
-  ];
-  const seen = new Set(entries.map((d) => d.name));
-  for (const name of t.kernel.vfs.mountNamesIn(dir)) {
-    if (!seen.has(name)) entries.push({ name, ino: 0n, type: FileType.DIRECTORY });
-  }
+  // Cookie k resumes at entry k of the listing taken when the stream started (cookie 0).
+  const entries = directoryListing(e.desc, cookie === 0n, () => {
+    const dir = e.desc.inode!;
+    const chain = e.chain!;
+    const parent = chain.length > 1 ? chain[chain.length - 2]! : dir;
+    const list = [
+      { name: '.', ino: dir.ino, type: FileType.DIRECTORY },
+      { name: '..', ino: parent.ino, type: FileType.DIRECTORY },
+      ...e.desc.readdir(),
+    ];
+    const mounted = t.kernel.vfs.mountNamesIn(dir);
+    if (mounted.length > 0) {
+      const seen = new Set(list.map((d) => d.name));
+      for (const name of mounted) if (!seen.has(name)) list.push({ name, ino: 0n, type: FileType.DIRECTORY });
+    }
+    return list;
+  });
   let used = 0;
   const header = new Uint8Array(24);
   const hv = new DataView(header.buffer);
