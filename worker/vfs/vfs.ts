@@ -11,10 +11,29 @@ import type { Inode } from './inode.js';
 
 /** Symlink expansions allowed in one resolution (Linux's MAXSYMLINKS). */
 export const MAX_SYMLINKS = 40;
-/** Longest path accepted, like Linux's PATH_MAX. */
+/** Linux's PATH_MAX: a path argument, with its terminating NUL, fits in this many bytes (so at
+ *  most 4095 bytes of UTF-8); a longer one is ENAMETOOLONG. Paths to deeper objects are reached
+ *  relative to a directory fd, one part at a time. */
 export const PATH_MAX = 4096;
-/** Longest single name, like Linux's NAME_MAX. */
+/** Longest single name in bytes of UTF-8, like Linux's NAME_MAX. */
 export const NAME_MAX = 255;
+
+/** The length of s in bytes of UTF-8. */
+export function utf8Length(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) n += c >= 0x800 && (c < 0xd800 || c > 0xdfff) ? 2 : 1; // a surrogate pair: 2+2
+  }
+  return n;
+}
+
+/** ENAMETOOLONG for a name longer than NAME_MAX bytes. */
+export function checkName(name: string): void {
+  if (name.length > NAME_MAX || (name.length * 3 > NAME_MAX && utf8Length(name) > NAME_MAX)) {
+    fail(Errno.NAMETOOLONG, `name of ${utf8Length(name)} bytes (longer than ${NAME_MAX})`);
+  }
+}
 
 /**
  * Where a walk is: the chain of directories from the namespace root down to the current
@@ -140,7 +159,7 @@ export class VirtualFilesystem {
 
   /** Looks up one name in dir, crossing into a mount if one is there. */
   lookupChild(dir: Inode, name: string): Inode {
-    if (name.length > NAME_MAX) fail(Errno.NAMETOOLONG);
+    checkName(name);
     const mounted = this.mountedAt(dir, name);
     if (mounted) return mounted;
     if (dir.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
@@ -176,7 +195,7 @@ export class VirtualFilesystem {
     const slash = trimmed.lastIndexOf('/');
     const dirPart = slash < 0 ? '.' : slash === 0 ? '/' : trimmed.slice(0, slash);
     const name = trimmed.slice(slash + 1);
-    if (name.length > NAME_MAX) fail(Errno.NAMETOOLONG);
+    checkName(name);
     const parent = this.resolve(start, dirPart, scope, true);
     const dir = parent[parent.length - 1]!;
     if (dir.type !== FileType.DIRECTORY) fail(Errno.NOTDIR);
@@ -227,7 +246,9 @@ export class VirtualFilesystem {
 }
 
 function checkPath(path: string): void {
-  if (path.length > PATH_MAX) fail(Errno.NAMETOOLONG);
+  if (path.length >= PATH_MAX || (path.length * 3 >= PATH_MAX && utf8Length(path) >= PATH_MAX)) {
+    fail(Errno.NAMETOOLONG, `path of ${utf8Length(path)} bytes (PATH_MAX is ${PATH_MAX} with its NUL)`);
+  }
   if (path.includes('\0')) fail(Errno.ILSEQ, 'path contains a NUL byte');
 }
 

@@ -12,7 +12,8 @@
 //    as deleted (ENOENT).
 // Node's fs errors are mapped to WASI errnos. Host time setting goes through Node's seconds-as-
 // double API, so set times are precise to about a microsecond, not a nanosecond.
-import * as fs from 'node:fs';
+// node:fs, able to reach host paths longer than PATH_MAX (deep trees made in the sandbox).
+import * as fs from './long_paths.js';
 import * as path from 'node:path';
 import { Errno, SysError, fail } from '../../errors/errno.js';
 import { FileType } from '../../vfs/file_type.js';

@@ -8,7 +8,7 @@ import { Rights, RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, rightsFor } from '../..
 import { FdTable, type FdEntry } from '../../kernel/fd_table.js';
 import type { Task } from '../../kernel/task.js';
 import type { Inode } from '../../vfs/inode.js';
-import type { Chain } from '../../vfs/vfs.js';
+import { PATH_MAX, utf8Length, type Chain } from '../../vfs/vfs.js';
 import { FdAliasInode } from '../../fsimpl/devfs/devfs.js';
 import { decodeTimes, dirWith, rightsArg, type Handler } from './util.js';
 
@@ -213,6 +213,9 @@ export const path_symlink: Handler = (t, a) => {
   const newPath = t.mem.string(a.u32(3), a.u32(4));
   const dir = dirWith(t, a.u32(2), Rights.PATH_SYMLINK);
   if (target === '') fail(Errno.NOENT);
+  // The target is only text (an absolute one too: following it is what the walk confines), but
+  // no longer than a path, as symlink(2) has it.
+  if (utf8Length(target) >= PATH_MAX) fail(Errno.NAMETOOLONG);
   const { parent, name, trailingSlash } = parentAt(t, dir, newPath);
   entryName(name, Errno.EXIST);
   if (trailingSlash) fail(Errno.NOENT);
