@@ -9,6 +9,9 @@ import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
 
 const PORT = 4173;
+/** Where scripts/serve-static.mjs serves examples/ (e2e/embed.spec.ts reads it from WASMVISOR_EXAMPLES_URL). */
+const EXAMPLES_PORT = 4174;
+process.env.WASMVISOR_EXAMPLES_URL ??= `http://127.0.0.1:${EXAMPLES_PORT}/`;
 const HOST = '127.0.0.1';
 // Set to test a server you started yourself (e.g. the dev server: WASMVISOR_E2E_URL=http://127.0.0.1:5173).
 const externalServer = process.env.WASMVISOR_E2E_URL;
@@ -44,12 +47,24 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium' }],
-  webServer: externalServer ? undefined : {
-    command: `npx vite preview --port ${PORT} --strictPort --host ${HOST}`,
-    url: `http://${HOST}:${PORT}/`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    ...(externalServer ? [] : [{
+      command: `npx vite preview --port ${PORT} --strictPort --host ${HOST}`,
+      url: `http://${HOST}:${PORT}/`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+      stdout: 'ignore' as const,
+      stderr: 'pipe' as const,
+    }]),
+    // examples/ (the page embedding two playgrounds) on another port: another origin that frames
+    // the playground, as a docs site would (e2e/embed.spec.ts).
+    {
+      command: `node scripts/serve-static.mjs examples ${EXAMPLES_PORT} ${HOST}`,
+      url: `http://${HOST}:${EXAMPLES_PORT}/embed/index.html`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+      stdout: 'ignore' as const,
+      stderr: 'pipe' as const,
+    },
+  ],
 });

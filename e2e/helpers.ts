@@ -202,9 +202,5 @@ declare global {
         readdir(path: string): Promise<string[]>;
       };
     };
-    /** embed-test.html: posts one request to the framed playground and resolves with the answer. */
-    wasmvisorCall(method: string, ...args: unknown[]): Promise<{ ok: boolean; value?: unknown; error?: string }>;
-    /** embed-test.html: the frame's `ready` message. */
-    wasmvisorEmbedReady: Promise<{ ok: boolean; version?: string; error?: string }>;
   }
 }

@@ -69,3 +69,14 @@ mkdirSync(dirname(out), { recursive: true });
 const archive = buildHello();
 writeFileSync(out, archive);
 console.log(`wrote ${out} (${archive.length} bytes, sha256:${sha256(archive)})`);
+
+// public/embed-demo/files.tar — a small archive for the embed option `files=` (unpacked into the
+// console's working directory): `?embed&files=/embed-demo/files.tar&cmd=cat%20hello.txt`.
+const demo = resolve(ROOT, 'public/embed-demo/files.tar');
+mkdirSync(dirname(demo), { recursive: true });
+writeFileSync(demo, tar([
+  { path: 'hello.txt', data: 'hello from files.tar\n' },
+  { path: 'notes/', dir: true },
+  { path: 'notes/todo.txt', data: 'one\ntwo\nthree\n' },
+]));
+console.log(`wrote ${demo}`);

@@ -1,5 +1,5 @@
-// The kernel client on the main thread: starts the kernel worker, wraps its api with Comlink, and
-// serves the same verbs to an embedding page over postMessage (the embed protocol).
+// The kernel client on the main thread: starts the kernel worker on the chosen machine and wraps
+// its api with Comlink (window.wasmvisor; the embed protocol in src/embed/ serves the same verbs).
 // Reaches the kernel only through the types in worker/api/types.ts, never its internals.
 import * as Comlink from 'comlink';
 import type {
@@ -10,8 +10,10 @@ import type {
   FsApi,
   ImageInfo,
   ImagesApi,
-  KernelApi,
   KernelStatus,
+  KernelWorkerApi,
+  MachineChoice,
+  ProcessEvent,
   RunOptions,
   RunResult,
 } from '../worker/api/types.js';
@@ -22,6 +24,8 @@ export type {
   ImageInfo,
   ImportProgress,
   KernelStatus,
+  MachineChoice,
+  ProcessEvent,
   RunOptions,
   RunResult,
 } from '../worker/api/types.js';
@@ -70,6 +74,20 @@ export interface WasmvisorClient {
    */
   run(opts: RunOptions): Promise<RunResult>;
   /**
+   * Starts a program (or image) without waiting and resolves with its pid. Its output streams to
+   * `onEvent` as `{ type: 'stdout' | 'stderr', pid, data }` while it runs, then `{ type: 'exit',
+   * pid, exitCode, reason? }`. Without `opts.stdin` its standard input stays open for `stdin()`.
+   */
+  spawn(opts: RunOptions, onEvent: (event: ProcessEvent) => void): Promise<number>;
+  /** Bytes (or UTF-8 text) to a spawned process's standard input; `null` closes it (end of file). */
+  stdin(pid: number, data: string | Uint8Array | ArrayBuffer | null): Promise<void>;
+  /** Sends a signal ("SIGTERM", "INT", 9; default SIGTERM) to a spawned process. */
+  kill(pid: number, signal?: string | number): Promise<void>;
+  /** Stops the kernel worker and every process in it; every later call rejects. */
+  dispose(): void;
+  /** The machine this client booted. */
+  readonly machine: MachineChoice;
+  /**
    * The kernel's live figures: version, tasks, memory of all processes, bytes stored, where the
    * machine lives (`machine`, `machineNote`) and the origin's storage use and quota.
    */
@@ -83,6 +101,8 @@ export interface WasmvisorClient {
     readFile(path: string): Promise<Uint8Array>;
     mkdir(path: string): Promise<void>;
     readdir(path: string): Promise<string[]>;
+    /** Unpacks a tar archive (optionally gzipped) under `dir`; resolves with the entries written. */
+    extract(dir: string, archive: Uint8Array | ArrayBuffer | Blob): Promise<number>;
   };
   /** The image store. */
   images: {
@@ -126,6 +146,31 @@ export const ISOLATION_HINT =
   'SharedArrayBuffer needs a cross-origin isolated page: serve it with ' +
   "'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp' " +
   '(and, inside an iframe, allow="cross-origin-isolated")';
+
+/** Why this page cannot run the kernel, and what to change; undefined when it can. */
+export function isolationProblem(): string | undefined {
+  if (isIsolated()) return undefined;
+  const framed = typeof window !== 'undefined' && window.parent !== window;
+  return (
+    'this page is not cross-origin isolated (crossOriginIsolated is false), so it cannot share memory with ' +
+    'the workers that run programs. ' +
+    (framed
+      ? 'Serve both this frame and the page that embeds it with the headers ' +
+        "'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp', and give the " +
+        'iframe allow="cross-origin-isolated".'
+      : "Serve the page with the headers 'Cross-Origin-Opener-Policy: same-origin' and " +
+        "'Cross-Origin-Embedder-Policy: require-corp'.")
+  );
+}
+
+export interface StartOptions {
+  /**
+   * The machine to boot: 'stored' (the playground's, kept in IndexedDB), 'memory' (a fresh one,
+   * gone with the page) or { persist: NAME } (a machine of its own kept under NAME). Default
+   * 'stored' for a top-level page, 'memory' in a frame.
+   */
+  machine?: MachineChoice;
+}
 
 /** True when this page may use SharedArrayBuffer (the WASM platform needs it). */
 export function isIsolated(): boolean {
@@ -185,23 +230,41 @@ function withTransfer<T extends object>(value: T, buffers: ArrayBuffer[]): T {
   return buffers.length ? Comlink.transfer(value, buffers) : value;
 }
 
+/** Bytes for the kernel from a spawn's stdin data: a private transferable copy, or the text. */
+function stdinData(data: string | Uint8Array | ArrayBuffer | null, verb: string): string | Uint8Array<ArrayBuffer> | null {
+  if (data === null || typeof data === 'string') return data;
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return ownBytes(data);
+  throw new TypeError(`${verb}: data must be a string, a Uint8Array, an ArrayBuffer or null (end of file)`);
+}
+
+function checkPid(pid: unknown, verb: string): number {
+  if (!Number.isInteger(pid) || (pid as number) <= 0) throw new TypeError(`${verb}: pid must be a positive integer`);
+  return pid as number;
+}
+
 /**
- * Starts the kernel worker and returns the client for it. The worker is started right away; every
- * call waits for the boot and rejects with the boot error if the kernel did not come up.
+ * Starts the kernel worker on the chosen machine and returns the client for it. The worker is
+ * started right away; every call waits for the boot and rejects with the boot error if the kernel
+ * did not come up. A page that is not cross-origin isolated does not start it at all: `ready`
+ * rejects with what to change (isolationProblem()).
  */
-export function startKernel(): WasmvisorClient {
+export function startKernel(opts: StartOptions = {}): WasmvisorClient {
+  const framed = typeof window !== 'undefined' && window.parent !== window;
+  const machine: MachineChoice = opts.machine ?? (framed ? 'memory' : 'stored');
+  const problem = isolationProblem();
+  if (problem) return unbootedClient(machine, problem);
   const worker = new Worker(new URL('../worker/kernel.worker.ts', import.meta.url), {
     type: 'module',
     name: 'wasmvisor-kernel',
   });
-  const remote = Comlink.wrap<KernelApi>(worker);
+  const remote = Comlink.wrap<KernelWorkerApi>(worker);
   // Comlink types a nested plain object as a promise of its value, but at run time `remote.fs` is a
   // proxy too, and `remoteFs.writeFile(...)` calls api.fs.writeFile in the worker.
   const remoteFs = remote.fs as unknown as Comlink.Remote<FsApi>;
   const remoteConsole = remote.console as unknown as Comlink.Remote<ConsoleApi>;
   const remoteImages = remote.images as unknown as Comlink.Remote<ImagesApi>;
   const remoteContainers = remote.containers as unknown as Comlink.Remote<ContainersApi>;
-  const remoteDebug = remote.debug as unknown as Comlink.Remote<KernelApi['debug']>;
+  const remoteDebug = remote.debug as unknown as Comlink.Remote<KernelWorkerApi['debug']>;
 
   // A worker that fails to load (or throws while booting) reports it only as an `error` event; a
   // Comlink call would wait forever, so race the boot against it.
@@ -213,19 +276,21 @@ export function startKernel(): WasmvisorClient {
   });
   loadFailed.catch(() => {});
 
-  const ready: Promise<string> = Promise.race([remote.version(), loadFailed]).catch((err: unknown) => {
-    const message = errorMessage(err);
-    throw new Error(isIsolated() ? message : `${message} (${ISOLATION_HINT}; crossOriginIsolated is false)`);
+  let disposed = false;
+  const ready: Promise<string> = Promise.race([remote.boot(machine), loadFailed]).catch((err: unknown) => {
+    throw new Error(errorMessage(err));
   });
   ready.catch(() => {});
 
   async function call<T>(fn: () => Promise<T>): Promise<T> {
+    if (disposed) throw new Error('wasmvisor: this machine was disposed');
     await ready;
     return fn();
   }
 
   return {
     ready,
+    machine,
     version: () => call(() => remote.version()),
     run: (opts: RunOptions) =>
       call(() => {
@@ -236,6 +301,41 @@ export function startKernel(): WasmvisorClient {
         }
         return remote.run(opts);
       }),
+    spawn: (opts: RunOptions, onEvent: (event: ProcessEvent) => void) =>
+      call(() => {
+        checkRunOptions(opts);
+        if (typeof onEvent !== 'function') throw new TypeError('spawn: onEvent must be a function');
+        const sink = Comlink.proxy((event: ProcessEvent) => {
+          try {
+            onEvent(event);
+          } finally {
+            if (event.type === 'exit') sink[Comlink.releaseProxy]?.();
+          }
+        }) as unknown as ((event: ProcessEvent) => void) & { [Comlink.releaseProxy]?: () => void };
+        if (opts.stdin !== undefined && typeof opts.stdin !== 'string') {
+          const stdin = ownBytes(opts.stdin);
+          return remote.spawn(withTransfer({ ...opts, stdin }, [stdin.buffer]), sink);
+        }
+        return remote.spawn(opts, sink);
+      }),
+    stdin: (pid: number, data: string | Uint8Array | ArrayBuffer | null) =>
+      call(async () => {
+        const bytes = stdinData(data, 'stdin');
+        return remote.stdin(checkPid(pid, 'stdin'), bytes instanceof Uint8Array ? withTransfer(bytes, [bytes.buffer]) : bytes);
+      }),
+    kill: (pid: number, signal?: string | number) =>
+      call(async () => {
+        if (signal !== undefined && typeof signal !== 'string' && !Number.isInteger(signal)) {
+          throw new TypeError('kill: signal must be a name ("SIGTERM") or a number');
+        }
+        return remote.kill(checkPid(pid, 'kill'), signal);
+      }),
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      remote[Comlink.releaseProxy]();
+      worker.terminate();
+    },
     status: () => call(() => remote.status()),
     flush: () => call(() => remote.flush()),
     console: {
@@ -260,6 +360,14 @@ export function startKernel(): WasmvisorClient {
       readFile: (path: string) => call(() => remoteFs.readFile(path)),
       mkdir: (path: string) => call(() => remoteFs.mkdir(path)),
       readdir: (path: string) => call(() => remoteFs.readdir(path)),
+      extract: (dir: string, archive: Uint8Array | ArrayBuffer | Blob) =>
+        call(async () => {
+          const bytes = typeof Blob !== 'undefined' && archive instanceof Blob
+            ? new Uint8Array(await archive.arrayBuffer())
+            : archive instanceof ArrayBuffer || ArrayBuffer.isView(archive) ? ownBytes(archive) : null;
+          if (!bytes) throw new TypeError('fs.extract: archive must be a Uint8Array, ArrayBuffer or Blob');
+          return remoteFs.extract(requireString(dir, 'fs.extract: dir'), withTransfer(bytes, [bytes.buffer]));
+        }),
     },
     images: {
       load: (source: ImageSource, onProgress?: ImageProgress) =>
@@ -309,114 +417,18 @@ export function startKernel(): WasmvisorClient {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// The embed protocol. A page that frames this one posts requests to the frame:
-//   { wasmvisor: 'run' | 'version' | 'writeFile' | 'readFile' | 'mkdir' | 'readdir', id, args }
-// and gets one answer per request, posted back to event.source at event.origin:
-//   { wasmvisor: 'result', id, ok: true, value }  or  { wasmvisor: 'result', id, ok: false, error }
-// When the kernel has booted (or failed to), the frame also posts to its parent:
-//   { wasmvisor: 'ready', ok: true, version }     or  { wasmvisor: 'ready', ok: false, error }
-
-/** The verbs an embedding page may call. */
-export type EmbedMethod = 'run' | 'version' | 'writeFile' | 'readFile' | 'mkdir' | 'readdir';
-
-export interface EmbedRequest {
-  wasmvisor: EmbedMethod;
-  id: string | number;
-  args?: unknown[];
-}
-
-export type EmbedResponse =
-  | { wasmvisor: 'result'; id: string | number; ok: true; value: unknown }
-  | { wasmvisor: 'result'; id: string | number; ok: false; error: string };
-
-export type EmbedReady = { wasmvisor: 'ready'; ok: true; version: string } | { wasmvisor: 'ready'; ok: false; error: string };
-
-function argString(args: unknown[], i: number, what: string): string {
-  const v = args[i];
-  if (typeof v !== 'string') throw new TypeError(`${what} must be a string`);
-  return v;
-}
-
-async function dispatch(client: WasmvisorClient, method: string, args: unknown[]): Promise<unknown> {
-  switch (method) {
-    case 'version':
-      return client.version();
-    case 'run': {
-      const opts = args[0];
-      if (!opts || typeof opts !== 'object' || !Array.isArray((opts as RunOptions).argv)) {
-        throw new TypeError('run: args[0] must be { argv: string[], ... }');
-      }
-      return client.run(opts as RunOptions);
-    }
-    case 'writeFile': {
-      const path = argString(args, 0, 'writeFile: args[0] (path)');
-      const data = args[1];
-      if (typeof data !== 'string' && !(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data)) {
-        throw new TypeError('writeFile: args[1] (data) must be a string, Uint8Array or ArrayBuffer');
-      }
-      await client.fs.writeFile(path, data);
-      return undefined;
-    }
-    case 'readFile':
-      return client.fs.readFile(argString(args, 0, 'readFile: args[0] (path)'));
-    case 'mkdir':
-      await client.fs.mkdir(argString(args, 0, 'mkdir: args[0] (path)'));
-      return undefined;
-    case 'readdir':
-      return client.fs.readdir(argString(args, 0, 'readdir: args[0] (path)'));
-    default:
-      throw new Error(`unknown wasmvisor method '${method}'`);
-  }
-}
-
-/**
- * Serves `client` to other windows (an embedding parent, an opener) over postMessage, and tells
- * the parent frame, if any, when the kernel is ready. Messages without a string `wasmvisor` field
- * are ignored. Returns a function that stops serving.
- */
-export function serveEmbedApi(client: WasmvisorClient, win: Window = window): () => void {
-  const onMessage = (event: MessageEvent): void => {
-    const msg = event.data as Partial<EmbedRequest> | null;
-    if (!msg || typeof msg !== 'object' || typeof msg.wasmvisor !== 'string') return;
-    const method: string = msg.wasmvisor;
-    if (method === 'result' || method === 'ready') return; // answers, not requests
-    const source = event.source as Window | null;
-    if (!source || typeof source.postMessage !== 'function') return;
-    const id = msg.id as string | number;
-    // An opaque origin ("null": a sandboxed frame, a file: page) cannot be named as a target.
-    const targetOrigin = event.origin && event.origin !== 'null' ? event.origin : '*';
-    const reply = (response: EmbedResponse, transfer: Transferable[] = []): void => {
-      try {
-        source.postMessage(response, { targetOrigin, transfer });
-      } catch (err) {
-        console.warn('wasmvisor: could not answer an embed request', err);
-      }
-    };
-    const args = Array.isArray(msg.args) ? msg.args : [];
-    dispatch(client, method, args).then(
-      (value) => {
-        const transfer = value instanceof Uint8Array && value.buffer instanceof ArrayBuffer ? [value.buffer] : [];
-        reply({ wasmvisor: 'result', id, ok: true, value }, transfer);
-      },
-      (err: unknown) => reply({ wasmvisor: 'result', id, ok: false, error: errorMessage(err) }),
-    );
+/** The client of a page that cannot run the kernel: every call rejects with the reason. */
+function unbootedClient(machine: MachineChoice, problem: string): WasmvisorClient {
+  const error = (): Promise<never> => Promise.reject(new Error(problem));
+  const ready = error();
+  ready.catch(() => {});
+  return {
+    ready, machine,
+    version: error, run: error, spawn: error, stdin: error, kill: error, dispose: () => {}, status: error, flush: error,
+    console: { attach: error, input: error, resize: error, ack: error },
+    fs: { writeFile: error, readFile: error, mkdir: error, readdir: error, extract: error },
+    images: { load: error, list: error, remove: error, stats: error },
+    containers: { list: error, state: error, kill: error, delete: error },
+    debug: { injectQuotaFailures: error },
   };
-  win.addEventListener('message', onMessage);
-
-  if (win.parent && win.parent !== win) {
-    const parent = win.parent;
-    const tell = (msg: EmbedReady): void => {
-      try {
-        parent.postMessage(msg, '*'); // only the version or the boot error: nothing private
-      } catch {
-        /* the parent went away */
-      }
-    };
-    client.ready.then(
-      (version) => tell({ wasmvisor: 'ready', ok: true, version }),
-      (err: unknown) => tell({ wasmvisor: 'ready', ok: false, error: errorMessage(err) }),
-    );
-  }
-  return () => win.removeEventListener('message', onMessage);
 }

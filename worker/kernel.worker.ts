@@ -95,6 +95,9 @@ const api: KernelWorkerApi = {
     async readdir(path: string): Promise<string[]> {
       return (await booted).fs.readdir(path);
     },
+    async extract(dir: string, archive: Uint8Array): Promise<number> {
+      return (await booted).fs.extract(dir, archive);
+    },
   },
   images: {
     async load(source, onProgress?: ImportProgress) {

@@ -12,19 +12,35 @@ import { followElementSize } from './fit.js';
 import { type ConsoleHandle, screenHandle } from './screen.js';
 import { ConsoleSession } from './session.js';
 import { StatusLine } from './status_line.js';
-import { TERMINAL_OPTIONS } from './theme.js';
+import { LIGHT_THEME, TERMINAL_OPTIONS } from './theme.js';
 
 export interface MountedConsole extends ConsoleHandle {
   /** Resolves once the shell is attached to the terminal. */
   readonly attached: Promise<void>;
+  /** Sends keystrokes to the shell as if typed (works in a read-only console too). */
+  type(text: string): Promise<void>;
+}
+
+export interface ConsoleOptions {
+  /** No typing: keystrokes are not sent (the page may still type with `type`). */
+  readonly?: boolean;
+  theme?: 'dark' | 'light';
+  /** Settles before the shell starts: what the page prints first (notes, load progress). */
+  before?: (term: Terminal) => Promise<unknown>;
 }
 
 /**
  * Opens the console in `element` (which it fills) and attaches it to `client`'s kernel. The figures
  * of the status line go into `statusElement` when given. The terminal takes the focus.
  */
-export function mountConsole(element: HTMLElement, client: WasmvisorClient, statusElement?: HTMLElement | null): MountedConsole {
-  const term = new Terminal(TERMINAL_OPTIONS);
+export function mountConsole(
+  element: HTMLElement, client: WasmvisorClient, statusElement?: HTMLElement | null, opts: ConsoleOptions = {},
+): MountedConsole {
+  const term = new Terminal({
+    ...TERMINAL_OPTIONS,
+    ...(opts.theme === 'light' ? { theme: LIGHT_THEME } : {}),
+    ...(opts.readonly ? { disableStdin: true, cursorBlink: false } : {}),
+  });
   term.loadAddon(new WebLinksAddon((event, uri) => {
     event.preventDefault();
     window.open(uri, '_blank', 'noopener,noreferrer');
@@ -34,7 +50,8 @@ export function mountConsole(element: HTMLElement, client: WasmvisorClient, stat
   followElementSize(term, element);
 
   const session = new ConsoleSession(term, client.console);
-  const attached = session.attach(showMachineNote(term, client));
+  const note = showMachineNote(term, client);
+  const attached = session.attach(opts.before ? note.then(() => opts.before!(term)).catch(() => {}) : note);
   attached.then(
     () => term.focus(),
     (err: unknown) => {
@@ -59,7 +76,7 @@ export function mountConsole(element: HTMLElement, client: WasmvisorClient, stat
 
   const handle = screenHandle(term, session);
   window.wasmvisorConsole = handle;
-  return { ...handle, attached };
+  return { ...handle, attached, type: (text) => attached.then(() => client.console.input(text)) };
 }
 
 /**

@@ -1,4 +1,5 @@
-// The console's look: a dark theme and a monospace font, as xterm.js options. Only constants here;
+// The console's look: a dark theme (and a light one for embeds, theme=light) and a monospace font,
+// as xterm.js options. Only constants here;
 // the page's CSS (index.html) uses the same background so the terminal blends into its frame.
 import type { ITerminalOptions, ITheme } from '@xterm/xterm';
 
@@ -28,6 +29,31 @@ export const DARK_THEME: ITheme = {
   brightMagenta: '#de9bf0',
   brightCyan: '#7fd4de',
   brightWhite: '#ffffff',
+};
+
+/** A light palette (the ANSI colours darkened to read on white), for embeds with theme=light. */
+export const LIGHT_THEME: ITheme = {
+  background: '#ffffff',
+  foreground: '#24292f',
+  cursor: '#0969da',
+  cursorAccent: '#ffffff',
+  selectionBackground: '#b6d7ff',
+  black: '#24292f',
+  red: '#cf222e',
+  green: '#116329',
+  yellow: '#7d4e00',
+  blue: '#0550ae',
+  magenta: '#8250df',
+  cyan: '#1b7c83',
+  white: '#6e7781',
+  brightBlack: '#57606a',
+  brightRed: '#a40e26',
+  brightGreen: '#1a7f37',
+  brightYellow: '#633c01',
+  brightBlue: '#218bff',
+  brightMagenta: '#a475f9',
+  brightCyan: '#3192aa',
+  brightWhite: '#8c959f',
 };
 
 /** The options every console terminal is created with. */

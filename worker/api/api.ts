@@ -25,6 +25,7 @@ import { BrowserWorkerHost } from '../platform/wasm/host.browser.js';
 import type { Inode } from '../vfs/inode.js';
 import { readWholeFile } from '../vfs/read_all.js';
 import { writeWholeFile } from '../vfs/open_file.js';
+import { extractArchive } from './extract.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -118,6 +119,14 @@ export class KernelService implements KernelApi {
           mkdirp(k, path);
         } catch (e) {
           throw new Error(`mkdir ${path}: ${describe(e)}`);
+        }
+      },
+      extract: async (dir, archive) => {
+        if (!(archive instanceof Uint8Array)) throw new Error('extract: archive must be a Uint8Array');
+        try {
+          return await extractArchive(k, dir, archive);
+        } catch (e) {
+          throw new Error(`extract into ${dir}: ${describe(e)}`);
         }
       },
       readdir: async (path) => {

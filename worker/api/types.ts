@@ -58,6 +58,12 @@ export interface FsApi {
   readFile(path: string): Promise<Uint8Array>;
   mkdir(path: string): Promise<void>;
   readdir(path: string): Promise<string[]>;
+  /**
+   * Unpacks a tar archive (optionally gzipped) under the absolute directory `dir` (created if
+   * missing); resolves with the number of entries written. A bad archive (a path escaping `dir`,
+   * a truncated or corrupt file) is refused with a message naming it, before anything is written.
+   */
+  extract(dir: string, archive: Uint8Array): Promise<number>;
 }
 
 /** What the status line shows. */
