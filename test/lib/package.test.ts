@@ -1,0 +1,110 @@
+// The package as an app gets it: `npm pack` of the built repo, unpacked into a scratch app's
+// node_modules (its dependencies linked from the repo's, no network), then the README's Node
+// example ("## As a library", between the example:node markers) run as written, and type-checked
+// against the package's declarations. Needs `npm run build` (dist/ and lib-dist/) first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT } from '../helpers.js';
+
+const run = promisify(execFile);
+
+/** The code of the README block between `<!-- example:NAME -->` and `<!-- /example:NAME -->`. */
+export function readmeExample(name: string): string {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const m = new RegExp(`<!-- example:${name} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)\`\`\`\\n<!-- /example:${name} -->`).exec(readme);
+  if (!m) throw new Error(`README.md has no example marked example:${name}`);
+  return m[1]!;
+}
+
+/**
+ * Packs the repo (as built) and unpacks it into SCRATCH/node_modules/wasmvisor, with the package's
+ * dependencies and `extra` packages linked from the repo's node_modules. Returns the tarball's path.
+ */
+export async function installPackedPackage(scratch: string, extra: string[] = []): Promise<string> {
+  for (const built of ['dist/lib/node.js', 'lib-dist/browser/wasmvisor.js', 'lib-dist/types/lib/index.d.ts']) {
+    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
+  }
+  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT });
+  const tarball = join(scratch, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
+  const pkgDir = join(scratch, 'node_modules', 'wasmvisor');
+  mkdirSync(pkgDir, { recursive: true });
+  await run('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1']);
+  const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...extra]) {
+    const to = join(scratch, 'node_modules', dep);
+    if (existsSync(to)) continue;
+    mkdirSync(join(to, '..'), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules', dep), to, 'dir');
+  }
+  return tarball;
+}
+
+let scratch: string;
+let tarball: string;
+
+before(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'wasmvisor-package-'));
+  tarball = await installPackedPackage(scratch, ['typescript', '@types/node']);
+  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  writeFileSync(join(scratch, 'example.mjs'), readmeExample('node'));
+});
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+const EXPECTED = `0 "ada\\nalan\\ngrace\\n"
+hello world
+STREAMED THROUGH TR
+tr exited with 0
+[ 'names.txt' ] [ 'younglook/wasi-hello:latest' ]
+`;
+
+test('the tarball holds the Node entry, the browser entry, the declarations and the base image, not the UI or the tests', async () => {
+  const { stdout } = await run('tar', ['-tzf', tarball]);
+  const files = stdout.trim().split('\n').map((f) => f.replace(/^package\//, ''));
+  for (const f of ['package.json', 'README.md', 'bin/wasmvisor.js', 'dist/lib/node.js', 'dist/worker/platform/wasm/process.worker.js',
+    'lib-dist/browser/wasmvisor.js', 'lib-dist/browser/assets/kernel.worker.js', 'lib-dist/browser/assets/process.worker.js',
+    'lib-dist/types/lib/index.d.ts', 'base/bin/cat.wasm', 'base/images/wasi-hello.tar']) {
+    assert.ok(files.includes(f), `${f} is in the tarball`);
+  }
+  assert.deepEqual(files.filter((f) => /^(src|test|e2e|dist\/test|dist\/bench|web-dist)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts')), []);
+});
+
+test("the README's Node example runs as written from the packed package", async () => {
+  const { stdout, stderr } = await run(process.execPath, ['example.mjs'], { cwd: scratch, timeout: 30_000 });
+  assert.equal(stdout, EXPECTED, `stderr: ${stderr}`);
+  // The README shows what it prints.
+  assert.ok(readFileSync(join(ROOT, 'README.md'), 'utf8').includes('```\n' + EXPECTED + '```'), 'README.md shows the output the example prints');
+});
+
+test("the README's Node example type-checks against the package's declarations, and a misuse does not", async () => {
+  // A misuse beside it shows the check is not vacuous: its one error must be reported, the example's none.
+  writeFileSync(join(scratch, 'misuse.mjs'), "import { createMachine } from 'wasmvisor';\nconst m = await createMachine();\nawait m.run({ argv: 'ls' });\n");
+  const tsc = join(scratch, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = ['--noEmit', '--allowJs', '--checkJs', '--strict', '--skipLibCheck', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+    '--target', 'es2022', '--types', 'node', 'example.mjs', 'misuse.mjs'];
+  const out = await run(process.execPath, [tsc, ...args], { cwd: scratch, timeout: 50_000 }).then(
+    () => '',
+    (e: { stdout?: string; message: string }) => e.stdout || e.message,
+  );
+  const errors = out.split('\n').filter((l) => /error TS/.test(l));
+  assert.deepEqual(errors.filter((l) => !l.startsWith('misuse.mjs')), [], out);
+  assert.equal(errors.length, 1, out);
+  assert.match(errors[0]!, /^misuse\.mjs\(3,\d+\): error TS2322: Type 'string' is not assignable to type 'string\[\]'/);
+});
+
+test('createMachine refuses persist under Node and unknown options, naming them', async () => {
+  const script = `import { createMachine } from 'wasmvisor';
+for (const o of [{ persist: 'x' }, { dirs: [] }, { persist: '../x' }]) {
+  try { await createMachine(o); console.log('booted'); } catch (e) { console.log(e.message); }
+}`;
+  writeFileSync(join(scratch, 'bad.mjs'), script);
+  const { stdout } = await run(process.execPath, ['bad.mjs'], { cwd: scratch, timeout: 30_000 });
+  const lines = stdout.trim().split('\n');
+  assert.match(lines[0]!, /persist is for browsers/);
+  assert.match(lines[1]!, /unknown option 'dirs'/);
+  assert.match(lines[2]!, /persist "\.\.\/x" is not valid/);
+});
