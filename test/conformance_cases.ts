@@ -287,6 +287,17 @@ done
     },
   },
   {
+    // The CLI queues small writes to host stdout without a round trip (write-behind): dropping
+    // FD_WRITE must stop that at once. The other modes (order across stdout/stderr, close,
+    // renumber, EPIPE) are CLI-only: test/kernel/host_stdio.test.ts.
+    name: 'write_behind.c: a write after fd_fdstat_set_rights drops FD_WRITE from stdout',
+    program: 'write_behind',
+    args: ['after-rights'],
+    expectedExit: 0,
+    expected: ['before'],
+    expectedStderr: 'write without FD_WRITE: errno 76\n',
+  },
+  {
     name: 'fd_ops.c: fd_* on files and directories, rights, renumber, readdir',
     program: 'fd_ops',
     expectedExit: 0,

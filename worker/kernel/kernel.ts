@@ -7,6 +7,7 @@ import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, rightsFor } from './rights.js';
 import { Signal } from './signals.js';
 import { ExecError, ExitStatusFor } from './exec_error.js';
 import { Task, type ExitStatus } from './task.js';
+import { WriteBehind } from './write_behind.js';
 import { CALLS_PER_TABLE, type SyscallTable } from './syscall_table.js';
 import type { AbiImports, Platform, TrapEntry } from '../platform/platform.js';
 import type { FileDescription } from '../vfs/file_description.js';
@@ -175,19 +176,31 @@ export class Kernel {
     const task = this.createTask(spec, memory, limitPages * PAGE);
     const strace = spec.strace ?? false;
     const tables = this.syscallTables;
+    const behind = new WriteBehind(task, strace);
     task.handle = this.platform.start(
       {
         module: spec.program.module, memory,
         memoryImport: plan ? { module: plan.importModule ?? MEMORY_IMPORT_MODULE, name: plan.importName } : null,
         args: spec.argv, env: spec.env, vdso: !strace, abis: this.abiImports, exitCall: this.exitCall,
+        writeBehindFds: behind.fds,
       },
       {
         // The platform delivers each trapped call to the table the task came through.
         syscall: (num, args) => {
           const tbl = tables[(num / CALLS_PER_TABLE) | 0];
           // A number no table has (no stub makes one) gets the first table's "no such call".
-          return tbl ? tbl.dispatch(task, num % CALLS_PER_TABLE, args, strace) : tables[0]!.dispatch(task, CALLS_PER_TABLE, args, strace);
+          const r = tbl ? tbl.dispatch(task, num % CALLS_PER_TABLE, args, strace) : tables[0]!.dispatch(task, CALLS_PER_TABLE, args, strace);
+          if (!behind.active) return r;
+          if (typeof r === 'number') {
+            behind.recheck();
+            return r;
+          }
+          return r.then((v) => {
+            behind.recheck();
+            return v;
+          });
         },
+        queuedWrites: (fd, iovs) => behind.deliver(fd, iovs),
         ended: (how) => {
           const what = how.kind === 'trap' ? 'wasm trap' : how.kind === 'instantiate-error' ? 'could not instantiate' : 'process worker crashed';
           task.exit({ code: 128 + Signal.ABRT, signal: Signal.ABRT, reason: `${what}: ${how.message}` });
@@ -204,7 +217,7 @@ export class Kernel {
    */
   spawnKernelTask(spec: Omit<SpawnSpec, 'program' | 'memoryLimitBytes' | 'strace'>, main: (task: Task) => Promise<number>): Task {
     const task = this.createTask(spec, null, 0);
-    task.handle = { kill: () => {}, exitFromSyscall: () => {} };
+    task.handle = { kill: () => {}, exitFromSyscall: () => {}, endWriteBehind: () => {} };
     main(task).then(
       (code) => task.exit({ code }),
       (e) => {

@@ -1,6 +1,7 @@
 // The `wasmvisor run` command's standard streams as FileDescriptions: the program reads the
-// command's stdin and writes its stdout/stderr directly (no buffering in between, so output
-// ordering and interleaving match a native program). Node only.
+// command's stdin and writes its stdout/stderr directly to the host fds (no buffering in the
+// kernel; writes the process queued without waiting are written in the order it made them, so
+// output ordering and interleaving match a native program). Node only.
 import * as fs from 'node:fs';
 import { isatty } from 'node:tty';
 import { Errno, fail } from '../errors/errno.js';
@@ -21,6 +22,8 @@ function hostFiletype(fd: number): { type: FileType; isFile: boolean } {
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
+/** Buffers one writev takes (Linux's IOV_MAX). */
+const IOV_MAX = 1024;
 
 abstract class HostStream extends FileDescription {
   override get isTerminal(): boolean {
@@ -41,27 +44,51 @@ abstract class HostStream extends FileDescription {
   }
 }
 
-/** The command's stdout or stderr. Writes go straight to the host fd. */
+/**
+ * The command's stdout or stderr. Writes go straight to the host fd, a gather write as one
+ * writev. It is a write-behind sink: the process may queue small writes here without waiting
+ * (platform/wasm/outbox.ts), and the kernel writes a batch of them with one writev.
+ */
 export class HostOutput extends HostStream {
+  override get writesBehind(): boolean {
+    return true;
+  }
+
   override write(iovs: Uint8Array[]): number {
     let total = 0;
-    for (const iov of iovs) {
-      // Node's fs.writeSync accepts SharedArrayBuffer-backed views.
-      let off = 0;
-      while (off < iov.length) {
-        try {
-          off += fs.writeSync(this.hostFd, iov, off, iov.length - off);
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code === 'EAGAIN') {
-            Atomics.wait(sleeper, 0, 0, 1); // a non-blocking pipe is full: wait for the reader
-            continue;
-          }
-          if (code === 'EPIPE') fail(Errno.PIPE);
-          fail(Errno.IO, String(e));
+    for (const iov of iovs) total += iov.length;
+    let done = 0;
+    let at = 0; // first iov not fully written
+    let skip = 0; // bytes of iovs[at] already written
+    while (done < total) {
+      let n: number;
+      try {
+        // Node's fs.writeSync/writevSync accept SharedArrayBuffer-backed views.
+        if (at === iovs.length - 1 || iovs.length === 1) {
+          const iov = iovs[at]!;
+          n = fs.writeSync(this.hostFd, iov, skip, iov.length - skip);
+        } else {
+          const rest = iovs.slice(at, at + IOV_MAX);
+          if (skip) rest[0] = rest[0]!.subarray(skip);
+          n = fs.writevSync(this.hostFd, rest);
         }
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'EAGAIN') {
+          Atomics.wait(sleeper, 0, 0, 1); // a non-blocking pipe is full: wait for the reader
+          continue;
+        }
+        if (code === 'EPIPE') fail(Errno.PIPE);
+        fail(Errno.IO, String(e));
       }
-      total += off;
+      done += n;
+      // Step over what was written.
+      n += skip;
+      while (at < iovs.length && n >= iovs[at]!.length) {
+        n -= iovs[at]!.length;
+        at++;
+      }
+      skip = n;
     }
     return total;
   }

@@ -44,6 +44,12 @@ export interface TrapEntry {
   readonly returns: boolean;
   /** Served in the process (when the vDSO is on) instead of trapping. */
   readonly vdso?: VdsoOp;
+  /**
+   * The call is a gather write shaped like WASI's fd_write — (fd, iovecs, count, written ptr),
+   * each iovec two u32s (pointer, length) — so the process may queue it on a write-behind fd
+   * (ProcessSpec.writeBehindFds) instead of trapping.
+   */
+  readonly gatherWrite?: boolean;
 }
 
 /** The imports of one ABI module, as a syscall table describes them to the platform. */
@@ -66,6 +72,14 @@ export interface ProcessEvents {
   syscall(num: number, args: SyscallArgs): number | Promise<number>;
   /** The program ended on its own without proc_exit (trap, link error, worker crash). */
   ended(how: AbnormalEnd): void;
+  /**
+   * Writes the program queued on write-behind fd `fd` without waiting, in the order it made them
+   * (iovs are views valid only during the call). The platform delivers every queued write before
+   * it serves the process's next system call, before `ended`, and when the process is killed, so
+   * their order with everything else the program did is kept. Serve them synchronously; false
+   * (the write failed) makes the process trap for its later writes to fd again.
+   */
+  queuedWrites(fd: number, iovs: Uint8Array[]): boolean;
 }
 
 /** What the kernel hands the platform to start a program. */
@@ -82,6 +96,11 @@ export interface ProcessSpec {
   abis: readonly AbiImports[];
   /** The call a return from `_start` traps with (argument 0 = status 0): the ABI's exit. */
   exitCall: number;
+  /**
+   * Fds (below 32) whose gather writes the process may queue and go on without a round trip
+   * (write-behind: the kernel's host stdout and stderr), until endWriteBehind. Empty: none.
+   */
+  writeBehindFds: readonly number[];
 }
 
 /** A running process as the kernel holds it: our `Switch`, reduced to what WASM allows. */
@@ -93,6 +112,8 @@ export interface ProcessHandle {
    * unwind it. The platform may keep its thread for the next program.
    */
   exitFromSyscall(): void;
+  /** From now on the program's writes to fd trap again (the fd was closed, moved or restricted). */
+  endWriteBehind(fd: number): void;
 }
 
 export interface Platform {

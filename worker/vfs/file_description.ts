@@ -36,6 +36,15 @@ export abstract class FileDescription {
     return false;
   }
 
+  /**
+   * True when a program's writes here may be done later than it made them, in order, with no
+   * answer but "all written" (a write-behind sink: the command's host stdout and stderr). Its
+   * write() must then be synchronous and write everything or fail.
+   */
+  get writesBehind(): boolean {
+    return false;
+  }
+
   /** Reads into the buffers in order; returns bytes read (0 = end of file). May block. */
   read(_iovs: Uint8Array[]): number | Promise<number> {
     fail(this.filetype === FileType.DIRECTORY ? Errno.ISDIR : Errno.BADF);

@@ -9,6 +9,7 @@ import {
   STATE, WAITING, type ProcessMessage, type StartMessage,
 } from './channel.js';
 import type { VdsoOp } from '../platform.js';
+import { copyIn, OutboxWriter } from './outbox.js';
 
 /** Bounds of a process's adaptive spin (polls of its channel before it sleeps). */
 const MAX_SPIN = 1 << 16;
@@ -165,10 +166,49 @@ function run(msg: StartMessage, port: Port): void {
     yield: () => 0,
   };
 
+  // ---- write-behind ----
+  // A gather write to a write-behind fd is copied into the outbox and answered here; anything
+  // the outbox cannot take (a bad pointer, too big, ring full, fd no longer write-behind) traps,
+  // and the kernel drains the outbox before serving it.
+  const outbox = msg.outbox ? new OutboxWriter(msg.outbox) : null;
+  const queuedWrite = (trapWrite: (...a: number[]) => number) =>
+    function (fd: number, iovs: number, count: number, writtenPtr: number): number {
+      iovs >>>= 0;
+      writtenPtr >>>= 0;
+      if (!outbox!.takes(fd) || count >>> 0 > 1024 || !inBounds(iovs, count * 8) || !inBounds(writtenPtr, 4)) {
+        return trapWrite(fd, iovs, count, writtenPtr);
+      }
+      let total = 0;
+      for (let k = 0; k < count; k++) {
+        const ptr = dv.getUint32(iovs + 8 * k, true);
+        const len = dv.getUint32(iovs + 8 * k + 4, true);
+        if (!inBounds(ptr, len)) return trapWrite(fd, iovs, count, writtenPtr);
+        total += len;
+      }
+      let at = total > 0 ? outbox!.reserve(total) : -1;
+      if (at < 0) return trapWrite(fd, iovs, count, writtenPtr);
+      const ring = outbox!.v.data;
+      for (let k = 0; k < count; k++) {
+        const ptr = dv.getUint32(iovs + 8 * k, true);
+        const len = dv.getUint32(iovs + 8 * k + 4, true);
+        if (len > 0) at = copyIn(ring, at, u8.subarray(ptr, ptr + len));
+      }
+      outbox!.commit(fd, total);
+      // Ring the doorbell (a sleeping kernel is woken) so the bytes leave soon.
+      Atomics.add(bell, BELL_COUNT, 1);
+      if (Atomics.load(bell, BELL_SLEEPING) !== 0) Atomics.notify(bell, BELL_COUNT);
+      dv.setUint32(writtenPtr, total, true);
+      return 0;
+    };
+
   const imports: WebAssembly.Imports = {};
   for (const abi of msg.abis) {
     const mod: WebAssembly.ModuleImports = {};
-    for (const f of abi.functions) mod[f.name] = msg.vdso && f.vdso ? vdso[f.vdso] : stub(f.num, f.wide);
+    for (const f of abi.functions) {
+      if (msg.vdso && f.vdso) mod[f.name] = vdso[f.vdso];
+      else if (outbox && f.gatherWrite) mod[f.name] = queuedWrite(stub(f.num, f.wide) as (...a: number[]) => number);
+      else mod[f.name] = stub(f.num, f.wide);
+    }
     imports[abi.module] = mod;
   }
   if (memory && msg.memoryImport) {

@@ -10,6 +10,7 @@ import {
   RESPONSE, RESULT, SERVING, STATE, WAITING, EXITED, type ChannelViews, type StartMessage,
 } from './channel.js';
 import type { ProcessWorker, WorkerHost } from './host.js';
+import { drainOutbox, endWriteBehind, newOutbox, outboxPending, outboxViews, type OutboxViews } from './outbox.js';
 
 const EIO = 29;
 
@@ -69,20 +70,34 @@ class WasmProcess implements ProcessHandle {
   alive = true;
   readonly views: ChannelViews;
   readonly args: ChannelArgs;
+  /** The write-behind queue's views (null: no fd is write-behind). */
+  readonly outbox: OutboxViews | null;
   constructor(
     readonly platform: WasmPlatform,
     readonly worker: ProcessWorker,
     readonly channel: SharedArrayBuffer,
+    outbox: SharedArrayBuffer | null,
     readonly events: ProcessEvents,
   ) {
     this.views = channelViews(channel);
     this.args = new ChannelArgs(this.views);
+    this.outbox = outbox ? outboxViews(outbox) : null;
+  }
+  /** Delivers the writes the process queued (before anything else of it is served). */
+  drain(): void {
+    const o = this.outbox;
+    if (o && outboxPending(o)) drainOutbox(o, (fd, iovs) => this.events.queuedWrites(fd, iovs));
   }
   kill(): void {
     if (!this.alive) return;
     this.alive = false;
     this.worker.terminate();
+    // What it wrote before it was stopped is written, as a killed Linux process's writes are.
+    this.drain();
     this.platform.forget(this);
+  }
+  endWriteBehind(fd: number): void {
+    if (this.outbox) endWriteBehind(this.outbox, fd);
   }
   exitFromSyscall(): void {
     if (!this.alive) return;
@@ -172,7 +187,8 @@ export class WasmPlatform implements Platform {
     const worker = this.warm.pop() ?? this.host.spawn();
     worker.setKeepAlive(true);
     const channel = newChannel();
-    const proc = new WasmProcess(this, worker, channel, events);
+    const outbox = spec.writeBehindFds.length > 0 ? newOutbox(spec.writeBehindFds) : null;
+    const proc = new WasmProcess(this, worker, channel, outbox, events);
     worker.setHandlers(
       (m) => {
         if (!proc.alive) return;
@@ -188,7 +204,7 @@ export class WasmPlatform implements Platform {
     const msg: StartMessage = {
       type: 'start', module: spec.module, memory: spec.memory, memoryImport: spec.memoryImport,
       channel, doorbell: this.doorbell, args: spec.args, env: spec.env, vdso: spec.vdso,
-      abis: spec.abis, exitCall: spec.exitCall,
+      abis: spec.abis, exitCall: spec.exitCall, outbox,
       clockOrigin: performance.timeOrigin,
     };
     worker.post(msg);
@@ -245,7 +261,11 @@ export class WasmPlatform implements Platform {
     let n = 0;
     for (const p of this.procs) {
       const i32 = p.views.i32;
-      if (Atomics.load(i32, STATE) !== REQUEST) continue;
+      // The request is looked at first: every write the process queued before it trapped is
+      // then in the outbox, and goes out before the call is served.
+      const requested = Atomics.load(i32, STATE) === REQUEST;
+      p.drain();
+      if (!requested) continue;
       Atomics.store(i32, STATE, SERVING);
       n++;
       let r: number | Promise<number>;

@@ -23,7 +23,9 @@ const PROC_EXIT = SIGNATURES.findIndex((s) => s.name === 'proc_exit');
 function makeTable(module: string, names: readonly string[], L: Layout): SyscallTable {
   const functions: TrapEntry[] = SIGNATURES.flatMap((sig, num) =>
     names.includes(sig.name)
-      ? [{ name: sig.name, num, wide: sig.params.map((p) => p[1] === 'i64'), returns: sig.name !== 'proc_exit', vdso: VDSO_CALLS.has(sig.name) ? VDSO_OPS[sig.name] : undefined }]
+      ? [{ name: sig.name, num, wide: sig.params.map((p) => p[1] === 'i64'), returns: sig.name !== 'proc_exit', vdso: VDSO_CALLS.has(sig.name) ? VDSO_OPS[sig.name] : undefined,
+          // fd_write's iovecs are two u32s in both layouts: a write-behind fd may queue it.
+          gatherWrite: sig.name === 'fd_write' || undefined }]
       : []);
   return {
     module,
