@@ -4,45 +4,10 @@
 // against the package's declarations. Needs `npm run build` (dist/ and lib-dist/) first.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { ROOT } from '../helpers.js';
-
-const run = promisify(execFile);
-
-/** The code of the README block between `<!-- example:NAME -->` and `<!-- /example:NAME -->`. */
-export function readmeExample(name: string): string {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-  const m = new RegExp(`<!-- example:${name} -->\\n\`\`\`\\w*\\n([\\s\\S]*?)\`\`\`\\n<!-- /example:${name} -->`).exec(readme);
-  if (!m) throw new Error(`README.md has no example marked example:${name}`);
-  return m[1]!;
-}
-
-/**
- * Packs the repo (as built) and unpacks it into SCRATCH/node_modules/wasmvisor, with the package's
- * dependencies and `extra` packages linked from the repo's node_modules. Returns the tarball's path.
- */
-export async function installPackedPackage(scratch: string, extra: string[] = []): Promise<string> {
-  for (const built of ['dist/lib/node.js', 'lib-dist/browser/wasmvisor.js', 'lib-dist/types/lib/index.d.ts']) {
-    if (!existsSync(join(ROOT, built))) throw new Error(`${built} is missing: run \`npm run build\` first`);
-  }
-  const { stdout } = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', scratch], { cwd: ROOT });
-  const tarball = join(scratch, (JSON.parse(stdout) as { filename: string }[])[0]!.filename);
-  const pkgDir = join(scratch, 'node_modules', 'wasmvisor');
-  mkdirSync(pkgDir, { recursive: true });
-  await run('tar', ['-xzf', tarball, '-C', pkgDir, '--strip-components=1']);
-  const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  for (const dep of [...Object.keys(manifest.dependencies ?? {}), ...extra]) {
-    const to = join(scratch, 'node_modules', dep);
-    if (existsSync(to)) continue;
-    mkdirSync(join(to, '..'), { recursive: true });
-    symlinkSync(join(ROOT, 'node_modules', dep), to, 'dir');
-  }
-  return tarball;
-}
+import { REPO, installPackedPackage, readmeExample, run } from './packed.js';
 
 let scratch: string;
 let tarball: string;
@@ -77,7 +42,7 @@ test("the README's Node example runs as written from the packed package", async 
   const { stdout, stderr } = await run(process.execPath, ['example.mjs'], { cwd: scratch, timeout: 30_000 });
   assert.equal(stdout, EXPECTED, `stderr: ${stderr}`);
   // The README shows what it prints.
-  assert.ok(readFileSync(join(ROOT, 'README.md'), 'utf8').includes('```\n' + EXPECTED + '```'), 'README.md shows the output the example prints');
+  assert.ok(readFileSync(join(REPO, 'README.md'), 'utf8').includes('```\n' + EXPECTED + '```'), 'README.md shows the output the example prints');
 });
 
 test("the README's Node example type-checks against the package's declarations, and a misuse does not", async () => {

@@ -1,0 +1,61 @@
+// The library in a browser bundle, as an app gets it: the tarball `npm pack` makes, unpacked into
+// a scratch app whose vite.config.js, index.html and main.js are the README's browser example
+// ("## As a library") as written; `vite build`, then `vite preview` on a port of its own with the
+// example's COOP/COEP headers; Chromium opens it and the page must show the example's output.
+// Needs `npm run build` (dist/ and lib-dist/) first.
+import { test, expect } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO, installPackedPackage, readmeExample, run } from '../test/lib/packed.js';
+
+const PORT = 4191;
+const URL = `http://127.0.0.1:${PORT}/`;
+
+/** What the README says the page shows. */
+const EXPECTED = 'hello from the browser\nhello world\n1\n2\n3\nseq exited with 0\n';
+
+let scratch: string;
+let server: ChildProcess | undefined;
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  scratch = mkdtempSync(join(tmpdir(), 'wasmvisor-library-'));
+  await installPackedPackage(scratch, ['vite']);
+  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  writeFileSync(join(scratch, 'vite.config.js'), readmeExample('browser-config'));
+  writeFileSync(join(scratch, 'index.html'), readmeExample('browser-html'));
+  writeFileSync(join(scratch, 'main.js'), readmeExample('browser-main'));
+  const vite = join(scratch, 'node_modules', 'vite', 'bin', 'vite.js');
+  await run(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: scratch, timeout: 60_000 });
+  server = spawn(process.execPath, [vite, 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: scratch, stdio: 'ignore' });
+  for (let i = 0; ; i++) {
+    const up = await fetch(URL).then((r) => r.ok, () => false);
+    if (up) break;
+    if (i > 150 || server.exitCode !== null) throw new Error(`vite preview of the example app did not start on ${URL}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+});
+
+test.afterAll(() => {
+  server?.kill();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+});
+
+test("the README's browser example runs as written from the packed package in a Vite app", async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  // (The browser's own request for /favicon.ico, which the example has not, is no error of the page.)
+  page.on('console', (m) => void (m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text())));
+  page.on('response', (r) => void (r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`)));
+  await page.goto(URL);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await expect(page.locator('#out')).toHaveText(EXPECTED, { timeout: 30_000 });
+  expect(errors).toEqual([]);
+  // The README shows what the page shows.
+  expect(readFileSync(join(REPO, 'README.md'), 'utf8')).toContain('```\n' + EXPECTED + '```');
+  // A library machine lives in memory: nothing was stored for this origin.
+  const databases = await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name));
+  expect(databases).toEqual([]);
+});
