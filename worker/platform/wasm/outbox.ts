@@ -50,9 +50,14 @@ export function outboxViews(sab: SharedArrayBuffer): OutboxViews {
   };
 }
 
-/** The process side of an outbox (one thread appends). */
+/** The process side of an outbox (one thread appends, so it keeps the heads itself). */
 export class OutboxWriter {
   readonly v: OutboxViews;
+  private dataHead = 0;
+  private indexHead = 0;
+  /** Free bytes and index entries as last seen (the kernel only ever adds to them). */
+  private freeData = OUTBOX_DATA_BYTES;
+  private freeIndex = INDEX_ENTRIES;
   constructor(sab: SharedArrayBuffer) {
     this.v = outboxViews(sab);
   }
@@ -69,23 +74,26 @@ export class OutboxWriter {
    */
   reserve(len: number): number {
     if (len > MAX_QUEUED_WRITE) return -1;
-    const i32 = this.v.i32;
-    const dataHead = Atomics.load(i32, I_DATA_HEAD) >>> 0;
-    if (((dataHead - (Atomics.load(i32, I_DATA_TAIL) >>> 0)) >>> 0) + len > OUTBOX_DATA_BYTES) return -1;
-    const indexHead = Atomics.load(i32, I_INDEX_HEAD) >>> 0;
-    if (((indexHead - (Atomics.load(i32, I_INDEX_TAIL) >>> 0)) >>> 0) >= INDEX_ENTRIES) return -1;
-    return dataHead & DATA_MASK;
+    if (len > this.freeData || this.freeIndex === 0) {
+      const i32 = this.v.i32;
+      this.freeData = OUTBOX_DATA_BYTES - ((this.dataHead - (Atomics.load(i32, I_DATA_TAIL) >>> 0)) >>> 0);
+      this.freeIndex = INDEX_ENTRIES - ((this.indexHead - (Atomics.load(i32, I_INDEX_TAIL) >>> 0)) >>> 0);
+      if (len > this.freeData || this.freeIndex === 0) return -1;
+    }
+    return this.dataHead & DATA_MASK;
   }
 
   /** Queues the write whose bytes were copied to where reserve(len) said. */
   commit(fd: number, len: number): void {
-    const i32 = this.v.i32;
-    const indexHead = Atomics.load(i32, I_INDEX_HEAD) >>> 0;
-    const e = (indexHead & INDEX_MASK) * 2;
+    const e = (this.indexHead & INDEX_MASK) * 2;
     this.v.index[e] = fd;
     this.v.index[e + 1] = len;
-    Atomics.store(i32, I_DATA_HEAD, (Atomics.load(i32, I_DATA_HEAD) + len) | 0);
-    Atomics.store(i32, I_INDEX_HEAD, (indexHead + 1) | 0);
+    this.dataHead = (this.dataHead + len) >>> 0;
+    this.indexHead = (this.indexHead + 1) >>> 0;
+    this.freeData -= len;
+    this.freeIndex--;
+    Atomics.store(this.v.i32, I_DATA_HEAD, this.dataHead | 0);
+    Atomics.store(this.v.i32, I_INDEX_HEAD, this.indexHead | 0);
   }
 }
 
