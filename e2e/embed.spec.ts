@@ -225,3 +225,41 @@ test('Share gives a link that reopens with the image typed at the prompt; Embed 
   await page.keyboard.press('Enter');
   await expect.poll(async () => (await page.evaluate(() => window.wasmvisorConsole!.lines())).join('\n')).toContain('hello world');
 });
+
+test('persist=NAME keeps an embed\'s files across a reload, apart from the playground; reset wipes them', async ({ page, baseURL }) => {
+  // examples/embed/lesson.html (another origin) frames the playground with persist=lesson1.
+  const parent = new URL(`embed/lesson.html?playground=${encodeURIComponent(new URL('/', baseURL).href)}`, EXAMPLES).href;
+  type Vm = Frame & { reset(): Promise<{ machine: string }> };
+  const vm = () => page.evaluate(() => (window as unknown as { vm?: unknown }).vm !== undefined);
+  await page.goto(parent);
+  await expect.poll(vm).toBe(true);
+  const first = await page.evaluate(async () => {
+    const v = (window as unknown as { vm: Vm }).vm;
+    const ready = await v.ready;
+    await v.call('writeFile', { path: '/root/kept.txt', data: 'kept' });
+    return ready.machine;
+  });
+  expect(first).toBe('persist:lesson1');
+  // Give the write-back a moment (it is flushed within ~1 s and when the frame is hidden).
+  await page.waitForTimeout(1500);
+  await page.reload();
+  await expect.poll(vm).toBe(true);
+  const after = await page.evaluate(async () => {
+    const v = (window as unknown as { vm: Vm }).vm;
+    await v.ready;
+    const kept = new TextDecoder().decode(await v.call('readFile', { path: '/root/kept.txt' }) as Uint8Array);
+    const machine = (await v.reset()).machine;
+    const gone = await v.call('readFile', { path: '/root/kept.txt' }).then(() => 'still there', (e: Error) => e.message);
+    return { kept, machine, gone };
+  });
+  expect(after.kept).toBe('kept');
+  expect(after.machine).toBe('persist:lesson1');
+  expect(after.gone).toMatch(/ENOENT|no such/i);
+  // The playground's own stored machine has no such file.
+  await page.goto('/');
+  const inPlayground = await page.evaluate(async () => {
+    await window.wasmvisor.ready;
+    return window.wasmvisor.fs.readFile('/root/kept.txt').then(() => 'found', (e: Error) => e.message);
+  });
+  expect(inPlayground).toMatch(/ENOENT|no such/i);
+});
