@@ -206,6 +206,7 @@ for (const c of CASES) {
       expect(r.exitCode, `${ctx}\nexit code`).toBe(c.expectedExit);
     }
     if (c.expectedStderr !== undefined) expect(r.stderr, 'stderr').toBe(c.expectedStderr);
+    if (c.wasmvisorStderr !== undefined) expect(r.stderr, 'stderr').toMatch(new RegExp(c.wasmvisorStderr));
     if (c.after) expect(await checkAfter(c, pageView(page)), 'sandbox state after the run').toEqual([]);
   });
 }

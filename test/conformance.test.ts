@@ -203,6 +203,7 @@ for (const c of CASES) {
         wasmvisorRun = runWasmvisor(c, box.sandbox);
         const r = await wasmvisorRun;
         assertResult(c, r, applyDiffs(c.expected ?? [], c.wasmvisorKnown), c.expectedExit, 'wasmvisor');
+        if (c.wasmvisorStderr !== undefined) assert.match(r.stderr, new RegExp(c.wasmvisorStderr), 'wasmvisor: stderr');
         if (c.after) assert.deepEqual(await checkAfter(c, hostView(box.base)), [], 'host-side state after the run');
       } finally {
         box.cleanup();
