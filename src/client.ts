@@ -77,8 +77,10 @@ export interface WasmvisorClient {
    * Starts a program (or image) without waiting and resolves with its pid. Its output streams to
    * `onEvent` as `{ type: 'stdout' | 'stderr', pid, data }` while it runs, then `{ type: 'exit',
    * pid, exitCode, reason? }`. Without `opts.stdin` its standard input stays open for `stdin()`.
+   * `onEvent` may return a promise: the kernel holds the program's writes while about 1 MiB of
+   * output is delivered but not yet settled (backpressure).
    */
-  spawn(opts: RunOptions, onEvent: (event: ProcessEvent) => void): Promise<number>;
+  spawn(opts: RunOptions, onEvent: (event: ProcessEvent) => void | Promise<void>): Promise<number>;
   /** Bytes (or UTF-8 text) to a spawned process's standard input; `null` closes it (end of file). */
   stdin(pid: number, data: string | Uint8Array | ArrayBuffer | null): Promise<void>;
   /** Sends a signal ("SIGTERM", "INT", 9; default SIGTERM) to a spawned process. */
@@ -301,17 +303,17 @@ export function startKernel(opts: StartOptions = {}): WasmvisorClient {
         }
         return remote.run(opts);
       }),
-    spawn: (opts: RunOptions, onEvent: (event: ProcessEvent) => void) =>
+    spawn: (opts: RunOptions, onEvent: (event: ProcessEvent) => void | Promise<void>) =>
       call(() => {
         checkRunOptions(opts);
         if (typeof onEvent !== 'function') throw new TypeError('spawn: onEvent must be a function');
         const sink = Comlink.proxy((event: ProcessEvent) => {
           try {
-            onEvent(event);
+            return onEvent(event); // a promise reaches the kernel: its backpressure
           } finally {
             if (event.type === 'exit') sink[Comlink.releaseProxy]?.();
           }
-        }) as unknown as ((event: ProcessEvent) => void) & { [Comlink.releaseProxy]?: () => void };
+        }) as unknown as ((event: ProcessEvent) => void | Promise<void>) & { [Comlink.releaseProxy]?: () => void };
         if (opts.stdin !== undefined && typeof opts.stdin !== 'string') {
           const stdin = ownBytes(opts.stdin);
           return remote.spawn(withTransfer({ ...opts, stdin }, [stdin.buffer]), sink);
