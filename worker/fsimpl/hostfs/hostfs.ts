@@ -11,7 +11,8 @@
 //    names the object it was looked up as. An inode whose path now names something else behaves
 //    as deleted (ENOENT).
 // Node's fs errors are mapped to WASI errnos. Host time setting goes through Node's seconds-as-
-// double API, so set times are precise to about a microsecond, not a nanosecond.
+// double API, which keeps whole microseconds: a time set here is stored as the nanoseconds asked
+// for rounded down to a microsecond, exactly (hostTimeSeconds), and stat reads that back.
 // node:fs, able to reach host paths longer than PATH_MAX (deep trees made in the sandbox).
 import * as fs from './long_paths.js';
 import * as path from 'node:path';
@@ -71,9 +72,16 @@ function filetypeOf(st: fs.BigIntStats): FileType {
   return FileType.UNKNOWN; // sockets, FIFOs
 }
 
-/** Nanoseconds → the seconds (double) Node's utimes family takes. */
-function nsToSeconds(ns: bigint): number {
-  return Number(ns / 1_000_000_000n) + Number(ns % 1_000_000_000n) / 1e9;
+/**
+ * Nanoseconds → the seconds (a double) Node's utimes family takes. libuv keeps only whole
+ * microseconds of it (it truncates), so the host stores floor(ns / 1000) µs: the double is
+ * aimed at the middle of that microsecond, far enough from its edges (500 ns) that rounding to
+ * a double (a quarter of a microsecond at today's dates, under 500 ns until the year 2242)
+ * never lands in the next or the previous one. stat then reads back exactly what the host holds.
+ */
+export function hostTimeSeconds(ns: bigint): number {
+  const us = ns / 1000n;
+  return Number(us / 1_000_000n) + (Number(us % 1_000_000n) * 1000 + 500) / 1e9;
 }
 
 /** A host directory mounted into the sandbox. */
@@ -174,8 +182,8 @@ export abstract class HostInode extends Inode {
     this.fs.checkWritable();
     const st = this.live();
     if (atim === null && mtim === null) return;
-    const a = nsToSeconds(atim ?? st.atimeNs);
-    const m = nsToSeconds(mtim ?? st.mtimeNs);
+    const a = hostTimeSeconds(atim ?? st.atimeNs);
+    const m = hostTimeSeconds(mtim ?? st.mtimeNs);
     host(() => fs.lutimesSync(this.hostPath, a, m));
   }
 }
@@ -294,8 +302,8 @@ export class HostFileDescription extends RegularFileDescription {
     (this.inode as HostFile).fs.checkWritable();
     if (atim === null && mtim === null) return;
     const st = host(() => fs.fstatSync(this.hostData.fd, BIGINT));
-    const a = nsToSeconds(atim ?? st.atimeNs);
-    const m = nsToSeconds(mtim ?? st.mtimeNs);
+    const a = hostTimeSeconds(atim ?? st.atimeNs);
+    const m = hostTimeSeconds(mtim ?? st.mtimeNs);
     host(() => fs.futimesSync(this.hostData.fd, a, m));
   }
 }
