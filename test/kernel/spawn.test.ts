@@ -128,3 +128,23 @@ test('spawn runs an image; its output streams too', async () => {
   assert.equal(c.text('stdout'), 'hello world\n');
   await assert.rejects(api.spawn({ image: 'no/such-image' }, () => {}), /spawn: no\/such-image: /);
 });
+
+test('sh runs as a program through run and spawn: sh -c LINE and sh FILE (comments, exit, a missing file)', async () => {
+  // (This machine has no base image: /cat.wasm is the test's own cat.)
+  const line = await api.run({ argv: ['sh', '-c', 'echo one two | /cat.wasm'] });
+  assert.equal(line.exitCode, 0, line.stderr);
+  assert.equal(line.stdout, 'one two\n');
+  await api.fs.writeFile('/tmp/script.sh', '#!/bin/sh\n# a comment\n\necho first\necho sec\\\nond\nexit 7\necho never\n');
+  const file = await api.run({ argv: ['/bin/sh', '/tmp/script.sh'] });
+  assert.deepEqual({ code: file.exitCode, out: file.stdout }, { code: 7, out: 'first\nsecond\n' });
+  const missing = await api.run({ argv: ['sh', '/tmp/nope.sh'] });
+  assert.equal(missing.exitCode, 127);
+  assert.match(missing.stderr, /sh: \/tmp\/nope.sh: .*(ENOENT|no such)/i);
+  const usage = await api.run({ argv: ['sh'] });
+  assert.equal(usage.exitCode, 2);
+  assert.match(usage.stderr, /sh: usage: sh -c LINE \| sh FILE/);
+  const c = collector();
+  await api.spawn({ argv: ['sh', '-c', 'echo streamed'] }, c.sink);
+  assert.equal(((await c.exited) as { exitCode: number }).exitCode, 0);
+  assert.equal(c.text('stdout'), 'streamed\n');
+});

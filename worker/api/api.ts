@@ -26,6 +26,7 @@ import type { Inode } from '../vfs/inode.js';
 import { readWholeFile } from '../vfs/read_all.js';
 import { writeWholeFile } from '../vfs/open_file.js';
 import { extractArchive } from './extract.js';
+import { Shell } from '../shell/shell.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -294,6 +295,17 @@ export class KernelService implements KernelApi {
     const k = this.kernel;
     const argv = opts.argv!;
     const prog = argv[0]!;
+    if (prog === 'sh' || prog === '/bin/sh') {
+      // The machine's shell is kernel code (shell/), run as a task: `sh -c LINE` or `sh FILE`.
+      try {
+        return k.spawnKernelTask(
+          { argv, env: envList(opts), cwd: opts.cwd ?? '/', stdio, preopens: [] },
+          (t) => new Shell(k, t, { containers: { containers: this.sandbox.containers, images: this.sandbox.images } }).main(argv),
+        );
+      } catch (e) {
+        throw new StartFailure(125, prog, e instanceof SysError ? `${errnoName(e.errno)}: ${e.message}` : describe(e));
+      }
+    }
     let bytes: Uint8Array;
     try {
       bytes = readWholeFile(lookup(k, prog));

@@ -40,7 +40,7 @@ const HELP: Record<string, string> = {
   true: 'true            succeed',
   false: 'false           fail',
   echo: 'echo [-n] ARG... print arguments (builtin; /bin/echo also exists)',
-  sh: 'sh -c LINE      run a command line',
+  sh: 'sh -c LINE | sh FILE   run a command line, or a script file line by line',
 };
 
 function jobOf(sh: Shell, spec: string | undefined): Job | undefined {
@@ -296,16 +296,12 @@ export const BUILTINS: Map<string, Builtin> = new Map<string, Builtin>([
     await io.out(words.join(' ') + (noNewline ? '' : '\n'));
     return 0;
   }],
-  ['sh', async (sh, argv, io) => {
-    if (argv[1] === '-c') {
-      if (argv[2] === undefined) {
-        await io.err('sh: -c: option requires an argument\n');
-        return 2;
-      }
-      return sh.runLine(argv[2]);
-    }
-    await io.err('sh: only `sh -c LINE` is supported inside the shell\n');
-    return 2;
+  ['sh', async (sh, argv) => {
+    // Runs in this shell (like `.`), but an `exit` in the script ends the script, not the shell.
+    const outer = sh.exitRequested;
+    const status = await sh.main(argv);
+    sh.exitRequested = outer;
+    return status;
   }],
   ['docker', async (sh, argv, io) => {
     const verb = argv[1];

@@ -191,6 +191,51 @@ export class Shell {
     return `\x1b[1;32mroot@wasmvisor\x1b[0m:\x1b[1;34m${cwd}\x1b[0m$ `;
   }
 
+  /**
+   * `sh -c LINE` or `sh FILE` (the shell run as a program, not interactively): runs the line, or
+   * the file's lines one by one (blank lines and `#` comments skipped, a trailing backslash joins
+   * the next line), until the end or `exit`. Returns the last status, or 127/126/2 when the file
+   * cannot be read or the arguments are wrong.
+   */
+  async main(argv: string[]): Promise<number> {
+    if (argv[1] === '-c') {
+      if (argv[2] === undefined) {
+        await this.print('sh: -c: option requires an argument\n', 2);
+        return 2;
+      }
+      await this.runLine(argv[2]);
+      return this.exitRequested ?? this.lastStatus;
+    }
+    const file = argv[1];
+    if (file === undefined || file.startsWith('-')) {
+      await this.print('sh: usage: sh -c LINE | sh FILE (no interactive shell without a terminal)\n', 2);
+      return 2;
+    }
+    let text: string;
+    try {
+      const inode = this.kernel.vfs.lookupPath(this.absolute(file));
+      if (inode.type === FileType.DIRECTORY) throw new SysError(Errno.ISDIR, 'is a directory');
+      text = new TextDecoder().decode(readWholeFile(inode));
+    } catch (e) {
+      await this.print(`sh: ${file}: ${errorText(e)}\n`, 2);
+      return e instanceof SysError && e.errno === Errno.NOENT ? 127 : 126;
+    }
+    let pending = '';
+    for (const raw of text.split('\n')) {
+      if (this.exitRequested !== null || !this.task.alive) break;
+      if (raw.endsWith('\\')) {
+        pending += raw.slice(0, -1);
+        continue;
+      }
+      const line = pending + raw;
+      pending = '';
+      const trimmed = line.trim();
+      if (trimmed === '' || trimmed.startsWith('#')) continue;
+      await this.runLine(line);
+    }
+    return this.exitRequested ?? this.lastStatus;
+  }
+
   /** Parses and runs one command line; returns its status. */
   async runLine(line: string): Promise<number> {
     let items: ListItem[];
