@@ -66,6 +66,15 @@
 // 17. fd_renumber(n, n) with n not open: node:wasi answers success (uvwasi
 //     returns early when from == to); expected EBADF (8), as wasmtime checks
 //     that both fds are open first.
+// 18. Long paths: uvwasi makes every path one host path, so a tree deeper than
+//     the host's PATH_MAX cannot be made through directory fds (long_paths.c
+//     stops at level 17, ENAMETOOLONG), and a 4096-byte path is ENOENT (44),
+//     not ENAMETOOLONG (37).
+// 19. fd_readdir scans from the start on every call: 10,000 entries through a
+//     64-byte buffer take ~20 s, so readdir_big is not run under the reference.
+// 20. Bad modules: no exported memory fails in wasi.start (reported as 134); an
+//     import with the wrong signature is linked and run (exit 0); proc_exit(256)
+//     exits the host process with 256, which the host truncates to 0.
 // proc_raise(SIGTERM) is the same in both: uvwasi kills the node process
 // with SIGTERM; wasmvisor exits with 128+15 = 143.
 

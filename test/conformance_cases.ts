@@ -895,7 +895,7 @@ removed 20 levels
 done
 `),
     // node:wasi (uvwasi) resolves every path into one host path: the chain stops at level 17
-    // (ENAMETOOLONG, 37) and a 4096-byte path is ENOENT (44) (see 17.).
+    // (ENAMETOOLONG, 37) and a 4096-byte path is ENOENT (44) (see 18.).
     referenceDiffs: {
       'path_filestat_get 4096-byte path: errno 37': 'path_filestat_get 4096-byte path: errno 44',
       'deep chain: 20 levels, 5020 bytes from the preopen: ok':
@@ -910,7 +910,7 @@ done
     after: CLEAN,
     timeoutMs: 300000,
     referenceSkip: 'node:wasi scans the directory from the start on every fd_readdir call: 10,000 entries '
-      + 'through a 64-byte buffer take ~20 s, 100,000 would take hours (see 18.)',
+      + 'through a 64-byte buffer take ~20 s, 100,000 would take hours (see 19.)',
     expected: lines(`path_create_directory big: ok
 made 100000 entries: ok
 path_open big: ok
