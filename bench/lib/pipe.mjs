@@ -8,6 +8,10 @@
 // 64 KiB reads, writes to the kernel's /dev/null instead of a pipe) and `wc -c /tmp/big` (wc's
 // own reading and counting, no pipe) — the pipeline cannot beat the slower of the two.
 //
+// Also row 12: `sh FILE` over a script of 200 lines, each one small program of the base image
+// (true, echo, cat, wc, head, ls over small files) — how fast the machine starts programs one after
+// another, as a build or a test script does; reported in programs per second.
+//
 // Shared by Node (dist/) and the bench page's worker (the TypeScript sources): the caller passes
 // the kernel modules. Runs unchanged in Node and in a Web Worker.
 
@@ -85,8 +89,32 @@ export async function runPipeBench(k, host, { scale = 1, repeats = 5, log = () =
       for (let r = 0; r < repeats; r++) xs.push(size / MiB / ((await run()) / 1000));
       results[row] = { median: median(xs), samples: xs };
     }
+    log('wasmvisor: sh FILE, 200 small programs');
+    const programs = Math.max(20, Math.round(200 * Math.min(1, scale * 4)));
+    await svc.fs.writeFile('/tmp/script.sh', script200(programs));
+    await svc.fs.mkdir('/tmp/s');
+    await svc.fs.writeFile('/tmp/s/a', 'alpha\nbeta\ngamma\n');
+    const runScript = async () => {
+      const t0 = performance.now();
+      const r = await svc.run({ argv: ['sh', '/tmp/script.sh'], cwd: '/tmp/s' });
+      const ms = performance.now() - t0;
+      if (r.exitCode !== 0) throw new Error(`sh /tmp/script.sh: exit ${r.exitCode}: ${r.stderr.slice(0, 500)}`);
+      return ms;
+    };
+    await runScript();
+    const ys = [];
+    for (let r = 0; r < Math.max(3, Math.round(repeats * Math.min(1, scale * 4))); r++) ys.push(programs / ((await runScript()) / 1000));
+    results.script200 = { median: median(ys), samples: ys, programs };
     return results;
   } finally {
     kernel.shutdown();
   }
+}
+
+/** A script of `n` lines, each one program of the base image (no builtins, no loops). */
+export function script200(n = 200) {
+  const lines = ['# row 12: one small program a line'];
+  const kinds = ['/bin/true', '/bin/echo line', '/bin/cat a', '/bin/wc -l a', '/bin/head -n 1 a', '/bin/ls', '/bin/cat a a', '/bin/tail -n 1 a'];
+  for (let i = 0; i < n; i++) lines.push(kinds[i % kinds.length]);
+  return lines.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@ import { ROWS, UNITS } from './suite.mjs';
 
 const ROW_ORDER = ['clock', 'random', 'pwrite', 'seek', 'pwrite_busy', 'seek_busy', 'stdout', 'file_write',
   'file_read', 'files', 'hello', 'hello_b2b', 'cpu', 'pipe', 'pipe_cat_null', 'pipe_wc_file', 'console_bytes',
-  'console_bytes_null', 'console_lines', 'readdir'];
+  'console_bytes_null', 'console_lines', 'readdir', 'script200'];
 
 export function fmtValue(v) {
   if (v === undefined || v === null || Number.isNaN(v)) return '—';
