@@ -85,7 +85,28 @@ export function targets(results) {
     const r = results[env];
     if (!r) continue;
     for (const row of ['pwrite', 'seek']) {
-      add(`${ROWS[row].title.slice(3)}, core free: wasmvisor ÷ shim`, label, med(r, 'wasmvisor', row) / med(r, 'shim', row), '<=', 2);
+      // Chromium's limit is issue 9's (3x the shim's same-thread call); Node keeps the first one's 2x.
+      const limit = env === 'chromium' ? 3 : 2;
+      const spin = r.pingpong?.spin?.median;
+      const floor = spin > limit * med(r, 'shim', row)
+        ? `; unreachable with the kernel in another thread: the raw spinning round trip alone is ${fmtValue(spin)} ns, ` +
+          `more than ${limit}x the shim's same-thread call (${fmtValue(limit * med(r, 'shim', row))} ns)`
+        : '';
+      add(`${ROWS[row].title.slice(3)}, core free: wasmvisor ÷ shim`, label, med(r, 'wasmvisor', row) / med(r, 'shim', row), '<=',
+        limit, spreadNote(r, row) + floor);
+    }
+    if (env === 'chromium') {
+      // Issue 9: within 1.5x of what the design costs at best here — Chromium's raw spinning round
+      // trip between two workers plus the kernel's own dispatch, measured in Node (wasmvisor's
+      // crossing there minus Node's raw spinning round trip).
+      const spin = r.pingpong?.spin?.median;
+      const nodeSpin = results.node?.pingpong?.spin?.median;
+      for (const row of ['pwrite', 'seek']) {
+        const dispatch = med(results.node, 'wasmvisor', row) - nodeSpin;
+        add(`${ROWS[row].title.slice(3)}, core free: wasmvisor ÷ (raw spin round trip + Node's kernel dispatch)`, label,
+          med(r, 'wasmvisor', row) / (spin + Math.max(0, dispatch)), '<=', 1.5,
+          `raw spin ${fmtValue(spin)} ns + dispatch ${fmtValue(dispatch)} ns; ${spreadNote(r, row)}`);
+      }
     }
     const raw = r.pingpong?.block_busy?.median;
     for (const row of ['pwrite', 'seek']) {
@@ -101,6 +122,7 @@ export function targets(results) {
       add(`${ROWS[row].title.replace(/^\w+\. /, '')}: wasmvisor ÷ shim throughput`, label, med(r, 'wasmvisor', row) / med(r, 'shim', row), '>=', 1);
     }
     add('hello start→exit (compiled): wasmvisor ÷ shim', label, med(r, 'wasmvisor', 'hello') / med(r, 'shim', 'hello'), '<=', 2);
+    add('hello start→exit, back to back: wasmvisor ÷ shim', label, med(r, 'wasmvisor', 'hello_b2b') / med(r, 'shim', 'hello_b2b'), '<=', 4);
     if (env === 'node') {
       add('CPU loop: wasmvisor ÷ node:wasi time (within 5%)', label, med(r, 'wasmvisor', 'cpu') / med(r, 'node:wasi', 'cpu'), '<=', 1.05);
     } else {
@@ -111,12 +133,22 @@ export function targets(results) {
   return out;
 }
 
+/** "5 runs: 1,385–4,775 ns" — the spread of a row's samples (wasmvisor and shim). */
+function spreadNote(r, row) {
+  const one = (rt) => {
+    const xs = r?.[rt]?.[row]?.samples;
+    return xs?.length ? `${rt} ${xs.length} runs ${fmtValue(Math.min(...xs))}–${fmtValue(Math.max(...xs))} ns` : null;
+  };
+  return [one('wasmvisor'), one('shim')].filter(Boolean).join(', ');
+}
+
 export function targetsBlock(list) {
   const lines = ['targets (ratios from this run; met when the ratio is on the right side of the limit):'];
   for (const t of list) {
     const mark = t.met === null ? 'n/a   ' : t.met ? 'met   ' : 'MISSED';
     const v = t.value === undefined || Number.isNaN(t.value) ? '—' : `${t.value.toFixed(2)}x`;
-    lines.push(`  [${mark}] ${t.env.padEnd(8)} ${t.name}: ${v} (target ${t.op === '<=' ? '≤' : '≥'} ${t.limit}x)`);
+    lines.push(`  [${mark}] ${t.env.padEnd(8)} ${t.name}: ${v} (target ${t.op === '<=' ? '≤' : '≥'} ${t.limit}x)` +
+      (t.note ? `\n             ${t.note}` : ''));
   }
   const met = list.filter((t) => t.met === true).length;
   lines.push(`  ${met} of ${list.length} targets met`);
