@@ -91,7 +91,8 @@ export interface Machine {
   };
   /**
    * Kills every process and stops the kernel's workers; the machine cannot be used afterwards.
-   * Processes still running end with exit status 137.
+   * Processes still running end with exit status 137. A stored machine (`persist`) first stores
+   * what was written (and rejects if it could not).
    */
   dispose(): Promise<void>;
 }
