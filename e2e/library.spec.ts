@@ -1,17 +1,29 @@
 // The library in a browser bundle, as an app gets it: the tarball `npm pack` makes, unpacked into
 // a scratch app whose vite.config.js, index.html and main.js are the README's browser example
-// ("## As a library") as written; `vite build`, then `vite preview` on a port of its own with the
+// ("## As a library") as written; `vite build`, then `vite preview` on a free port with the
 // example's COOP/COEP headers; Chromium opens it and the page must show the example's output.
 // Needs `npm run build` (dist/ and lib-dist/) first.
 import { test, expect } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { REPO, installPackedPackage, readmeExample, run } from '../test/lib/packed.js';
 
-const PORT = 4191;
-const URL = `http://127.0.0.1:${PORT}/`;
+/** A port of its own (asked of the system, so two runs side by side do not collide). */
+let URL = '';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 /** What the README says the page shows. */
 const EXPECTED = 'hello from the browser\nhello world\n1\n2\n3\nseq exited with 0\n';
@@ -66,7 +78,9 @@ test.beforeAll(async () => {
   writeFileSync(join(scratch, 'extra', 'extra.js'), EXTRA);
   await run(process.execPath, [vite, 'build', 'extra', '-c', 'vite.config.js', '--base', '/extra/', '--outDir', '../dist/extra', '--logLevel', 'warn'],
     { cwd: scratch, timeout: 60_000 });
-  server = spawn(process.execPath, [vite, 'preview', '--port', String(PORT), '--strictPort', '--host', '127.0.0.1'], { cwd: scratch, stdio: 'ignore' });
+  const port = await freePort();
+  URL = `http://127.0.0.1:${port}/`;
+  server = spawn(process.execPath, [vite, 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: scratch, stdio: 'ignore' });
   for (let i = 0; ; i++) {
     const up = await fetch(URL).then((r) => r.ok, () => false);
     if (up) break;
