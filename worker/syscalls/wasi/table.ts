@@ -32,6 +32,8 @@ const notes: Record<string, [Support, string]> = {
   sched_yield: ['supported', 'vDSO; each process has its own thread, nothing to yield to'],
   fd_advise: ['supported', 'validated, then ignored: file data is in memory'],
   fd_fdstat_set_flags: ['supported', 'APPEND and NONBLOCK change behaviour; DSYNC/RSYNC/SYNC are recorded (every write completes synchronously)'],
+  proc_exit: ['supported', 'status 0..255; a status above 255 ends the program with 1 and a message, never success'],
+  fd_readdir: ['supported', 'a cookie indexes the listing taken when reading started at cookie 0: O(1) to resume'],
   proc_raise: ['partial', 'terminating signals end the process with 128+n; ignored ones are ignored; stop signals answer ENOTSUP'],
   sock_accept: ['partial', 'no socket fds exist in this kernel: ENOTSOCK on any open fd'],
   sock_recv: ['partial', 'no socket fds exist in this kernel: ENOTSOCK on any open fd'],
