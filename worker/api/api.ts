@@ -193,9 +193,13 @@ export class KernelService implements KernelApi {
       return { exitCode: e.status, stdout: '', stderr: `wasmvisor: ${e.label}: ${e.message}\n`, reason: e.reason };
     }
     const status = await task.exited;
-    let stderr = decoder.decode(err.contents());
-    if (status.reason) stderr += `wasmvisor: ${labelOf(opts)}: ${status.reason}\n`;
-    return { exitCode: status.code, stdout: decoder.decode(out.contents()), stderr, reason: status.reason };
+    const stderr = decoder.decode(err.contents());
+    const result: RunResult = { exitCode: status.code, stdout: decoder.decode(out.contents()), stderr };
+    if (status.reason) {
+      result.stderr += `wasmvisor: ${labelOf(opts)}: ${status.reason}\n`;
+      result.reason = status.reason;
+    }
+    return result;
   }
 
   async spawn(opts: RunOptions, onEvent: ProcessEventSink): Promise<number> {
