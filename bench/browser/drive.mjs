@@ -10,7 +10,7 @@ import { join, normalize, extname } from 'node:path';
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm',
   '.map': 'application/json', '.css': 'text/css' };
 
-function serve(webDist, programsDir) {
+export function serve(webDist, programsDir) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     let path = decodeURIComponent(url.pathname);
@@ -38,7 +38,7 @@ function serve(webDist, programsDir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
-function chromiumPath() {
+export function chromiumPath() {
   for (const p of [process.env.WASMVISOR_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
     if (p && existsSync(p)) return p;
   }

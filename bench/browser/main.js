@@ -51,9 +51,16 @@ function collect(w, what, message) {
   });
 }
 
-function suite(runtime, programs, scale) {
+function suite(runtime, programs, scale, only = null) {
   const w = new Worker(new URL('./suite.worker.js', import.meta.url), { type: 'module' });
-  return collect(w, runtime, { runtime, programs, scale });
+  return collect(w, runtime, { runtime, programs, scale, only });
+}
+
+/** Some cases of the suite for one runtime (bench/browser/trace.mjs traces one this way). */
+async function some({ runtime = 'wasmvisor', only = ['seek'], scale = 1 } = {}) {
+  const programs = {};
+  for (const p of PROGRAMS) programs[p] = new Uint8Array(await (await fetch(`/programs/${p}.wasm`)).arrayBuffer());
+  return suite(runtime, programs, scale, only);
 }
 
 /** `cat FILE | wc -c` through a kernel pipe and its single-process context rows (wasmvisor only). */
@@ -74,4 +81,4 @@ async function run({ scale = 1 } = {}) {
   return results;
 }
 
-window.bench = { run, pipe: ({ scale = 1 } = {}) => pipe(scale) };
+window.bench = { run, some, pipe: ({ scale = 1 } = {}) => pipe(scale) };

@@ -11,7 +11,7 @@ import { BufferSink, BufferSource } from '../../worker/kernel/stdio.ts';
 import { busyLoad } from './busy.mjs';
 
 self.onmessage = async (e) => {
-  const { runtime, programs, scale } = e.data;
+  const { runtime, programs, scale, only = null } = e.data;
   const log = (m) => self.postMessage({ type: 'log', message: m });
   let rt;
   try {
@@ -22,7 +22,7 @@ self.onmessage = async (e) => {
       for (const [name, bytes] of Object.entries(programs)) modules[name] = await WebAssembly.compile(bytes);
       rt = shimRuntime(modules);
     }
-    const results = await runSuite(rt, { scale, busy: busyLoad(), log });
+    const results = await runSuite(rt, { scale, busy: busyLoad(), log, only });
     self.postMessage({ type: 'done', results });
   } catch (err) {
     self.postMessage({ type: 'error', message: String(err?.stack ?? err) });
