@@ -9,7 +9,10 @@
 //    directories (the sandbox itself can rename a directory away and put a symlink in its place,
 //    which would otherwise redirect a stale path outside the root) and that its own path still
 //    names the object it was looked up as. An inode whose path now names something else behaves
-//    as deleted (ENOENT).
+//    as deleted (ENOENT). A chain once checked is trusted until the next rename or rmdir made
+//    through any hostfs of this process (the only ways the sandbox can unmake a directory), and
+//    for at most CHAIN_TRUST_MS against changes made on the host behind the sandbox's back; so a
+//    call costs the one host call it needs, not a walk of every component (checkDir).
 // Node's fs errors are mapped to WASI errnos. Host time setting goes through Node's seconds-as-
 // double API, which keeps whole microseconds: a time set here is stored as the nanoseconds asked
 // for rounded down to a microsecond, exactly (hostTimeSeconds), and stat reads that back.
@@ -54,6 +57,17 @@ function host<T>(fn: () => T): T {
 
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const BIGINT = { bigint: true } as const;
+/** lstat that answers undefined for a missing name instead of building a Node exception. */
+const BIGINT_MAYBE = { bigint: true, throwIfNoEntry: false } as const;
+
+/**
+ * Bumped by every rename and rmdir made through any Hostfs of this process: the changes that can
+ * turn a checked directory path into something else (several mounts may share host trees).
+ */
+let structureGeneration = 0;
+/** How long a checked directory chain is trusted against changes made outside the sandbox (ms). */
+const CHAIN_TRUST_MS = 100;
+
 
 /** Refuses anything that is not a single, ordinary path component. */
 function checkName(name: string): void {
@@ -105,6 +119,71 @@ export class Hostfs implements Filesystem {
   /** Fails with EROFS on a read-only mount. */
   checkWritable(): void {
     if (this.readonly) fail(Errno.ROFS);
+  }
+
+  /** Directory paths checked by checkDir: their inode number, generation and time of the check. */
+  private readonly checkedDirs = new Map<string, { ino: bigint; generation: number; at: number }>();
+
+  /**
+   * Makes sure dir is still a chain of real directories from the root (checkDirChain) and, if
+   * ino is given, still the directory ino. A check is remembered (see the header): repeated
+   * calls under the same directory cost no host call.
+   */
+  checkDir(dir: string, ino: bigint | null): void {
+    const now = performance.now();
+    const c = this.checkedDirs.get(dir);
+    if (c && c.generation === structureGeneration && now - c.at < CHAIN_TRUST_MS && (ino === null || c.ino === ino)) return;
+    const generation = structureGeneration;
+    this.checkDirChain(dir);
+    const st = host(() => fs.lstatSync(dir, BIGINT));
+    if (!st.isDirectory() || (ino !== null && st.ino !== ino)) fail(Errno.NOENT, 'replaced on host');
+    if (this.checkedDirs.size >= 4096) this.checkedDirs.clear();
+    this.checkedDirs.set(dir, { ino: st.ino, generation, at: now });
+  }
+
+  /**
+   * The file createFile just made and its O_RDWR fd, kept for the truncate and open that follow
+   * in the same path_open (no second open and check of a file made a moment ago). Any other
+   * call into this hostfs, or the end of the system call, drops it (closing the fd).
+   */
+  private fresh: { file: HostFile; fd: number } | null = null;
+
+  keepFresh(file: HostFile, fd: number): void {
+    this.dropFresh();
+    const entry = { file, fd };
+    this.fresh = entry;
+    queueMicrotask(() => {
+      if (this.fresh === entry) this.dropFresh();
+    });
+  }
+
+  /** The fresh fd of file, if it is the one just created (it stays kept). */
+  peekFresh(file: HostFile): number | null {
+    return this.fresh?.file === file ? this.fresh.fd : null;
+  }
+
+  /** Hands over the fresh fd of file, if it is the one just created. */
+  takeFresh(file: HostFile): number | null {
+    if (this.fresh?.file !== file) return null;
+    const fd = this.fresh.fd;
+    this.fresh = null;
+    return fd;
+  }
+
+  dropFresh(): void {
+    const f = this.fresh;
+    if (!f) return;
+    this.fresh = null;
+    try {
+      fs.closeSync(f.fd);
+    } catch {
+      // It was ours alone: nothing else to do.
+    }
+  }
+
+  /** A rename or rmdir is about to change the host tree: forget every checked chain. */
+  structureChanging(): void {
+    structureGeneration++;
   }
 
   /**
@@ -168,7 +247,9 @@ export abstract class HostInode extends Inode {
    * real directories and its path still names the same object. Returns the fresh lstat.
    */
   live(): fs.BigIntStats {
-    this.fs.checkDirChain(this.parentPath ?? this.hostPath);
+    this.fs.dropFresh();
+    if (this.parentPath === null) this.fs.checkDirChain(this.hostPath);
+    else this.fs.checkDir(this.parentPath, null);
     const st = host(() => fs.lstatSync(this.hostPath, BIGINT));
     if (st.ino !== this.ino || filetypeOf(st) !== this.type) fail(Errno.NOENT, 'replaced on host');
     return st;
@@ -192,10 +273,20 @@ export abstract class HostInode extends Inode {
 export class HostFile extends HostInode {
   readonly type = FileType.REGULAR_FILE;
 
-  /** Opens the host file without following symlinks and checks it is still this file. */
+  /**
+   * Opens the host file without following symlinks and checks it is still this file: the
+   * directory chain is checked (checkDir), O_NOFOLLOW refuses a symlink put in its place, and
+   * the open file's inode number must be this one.
+   */
   private openHost(flags: number): number {
-    this.live();
-    const fd = host(() => fs.openSync(this.hostPath, flags | O_NOFOLLOW));
+    if (this.parentPath !== null) this.fs.checkDir(this.parentPath, null);
+    let fd: number;
+    try {
+      fd = fs.openSync(this.hostPath, flags | O_NOFOLLOW);
+    } catch (e) {
+      // ELOOP: a symlink now stands where this file was looked up.
+      throw new SysError(hostErrno(e) === Errno.LOOP ? Errno.NOENT : hostErrno(e), (e as Error)?.message);
+    }
     try {
       const st = host(() => fs.fstatSync(fd, BIGINT));
       if (st.ino !== this.ino || !st.isFile()) fail(Errno.NOENT, 'replaced on host');
@@ -212,7 +303,8 @@ export class HostFile extends HostInode {
     let flags: number;
     if (!opts.write || this.fs.readonly) flags = fs.constants.O_RDONLY;
     else flags = opts.read ? fs.constants.O_RDWR : fs.constants.O_WRONLY;
-    const fd = this.openHost(flags);
+    // The file was created in this call: its O_RDWR fd serves (the description checks opts).
+    const fd = this.fs.takeFresh(this) ?? this.openHost(flags);
     return new HostFileDescription(this, new HostFileData(fd, this.fs.readonly), opts);
   }
 
@@ -220,6 +312,12 @@ export class HostFile extends HostInode {
     this.fs.checkWritable();
     if (size < 0n) fail(Errno.INVAL);
     if (size > BigInt(MAX_FILE_SIZE)) fail(Errno.FBIG);
+    const fresh = this.fs.peekFresh(this);
+    if (fresh !== null) {
+      // Made empty by O_CREAT|O_EXCL in this very call (path_open's O_TRUNC): nothing to cut.
+      if (size !== 0n) host(() => fs.ftruncateSync(fresh, Number(size)));
+      return;
+    }
     const fd = this.openHost(fs.constants.O_WRONLY);
     try {
       host(() => fs.ftruncateSync(fd, Number(size)));
@@ -336,25 +434,27 @@ export class HostDirectory extends HostInode {
   readonly type = FileType.DIRECTORY;
 
   override open(_opts: OpenOptions): FileDescription {
-    this.live();
+    this.fs.checkDir(this.hostPath, this.ino);
     return new DirectoryDescription(this);
   }
 
-  /** Validates name and returns the host path of the child called name (after live()). */
+  /** Validates name and returns the host path of the child called name (after checkDir). */
   private child(name: string): string {
     checkName(name);
-    this.live();
+    this.fs.dropFresh();
+    this.fs.checkDir(this.hostPath, this.ino);
     return path.join(this.hostPath, name);
   }
 
   override lookup(name: string): Inode {
     const p = this.child(name);
-    const st = host(() => fs.lstatSync(p, BIGINT));
+    const st = host(() => fs.lstatSync(p, BIGINT_MAYBE));
+    if (!st) fail(Errno.NOENT);
     return this.fs.inodeFor(p, this.hostPath, st);
   }
 
   override readdir(): Dirent[] {
-    this.live();
+    this.fs.checkDir(this.hostPath, this.ino);
     const entries = host(() => fs.readdirSync(this.hostPath, { withFileTypes: true }));
     const out: Dirent[] = [];
     for (const e of entries) {
@@ -381,10 +481,20 @@ export class HostDirectory extends HostInode {
 
   override createFile(name: string): Inode {
     const p = this.mutable(name);
-    // O_CREAT|O_EXCL never follows a symlink: an existing name of any kind gives EEXIST.
-    const fd = host(() => fs.openSync(p, 'wx'));
-    fs.closeSync(fd);
-    return this.created(p);
+    // O_CREAT|O_EXCL never follows a symlink: an existing name of any kind gives EEXIST. The fd
+    // serves the open (and truncate) that follow in this call (HostFile.keepFresh).
+    const { O_CREAT, O_EXCL, O_RDWR } = fs.constants;
+    const fd = host(() => fs.openSync(p, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW, 0o666));
+    let file: HostFile;
+    try {
+      const st = host(() => fs.fstatSync(fd, BIGINT));
+      file = new HostFile(this.fs, p, this.hostPath, st.ino);
+    } catch (e) {
+      fs.closeSync(fd);
+      throw e;
+    }
+    this.fs.keepFresh(file, fd);
+    return file;
   }
 
   override createDirectory(name: string): Inode {
@@ -413,15 +523,18 @@ export class HostDirectory extends HostInode {
 
   override unlink(name: string): void {
     const p = this.mutable(name);
-    const st = host(() => fs.lstatSync(p, BIGINT));
-    if (st.isDirectory()) fail(Errno.ISDIR);
+    if (process.platform !== 'linux') {
+      // Linux's unlink(2) refuses a directory itself (EISDIR); others may answer EPERM.
+      const st = host(() => fs.lstatSync(p, BIGINT));
+      if (st.isDirectory()) fail(Errno.ISDIR);
+    }
     host(() => fs.unlinkSync(p));
   }
 
   override rmdir(name: string): void {
     const p = this.mutable(name);
-    const st = host(() => fs.lstatSync(p, BIGINT));
-    if (!st.isDirectory()) fail(Errno.NOTDIR);
+    // rmdir(2) never follows a final symlink and refuses a non-directory with ENOTDIR.
+    this.fs.structureChanging();
     host(() => fs.rmdirSync(p));
   }
 
@@ -430,6 +543,7 @@ export class HostDirectory extends HostInode {
     const from = this.mutable(name);
     const to = newDir.child(newName);
     // rename(2) never follows symlinks and applies the POSIX replacement rules itself.
+    this.fs.structureChanging();
     host(() => fs.renameSync(from, to));
   }
 }
