@@ -7,9 +7,11 @@
 // app page (Chromium, bench/browser/console.mjs). `npm run bench` builds first (dist/ and the
 // page); this script builds the bench page (bench/browser/) itself.
 //
-//   node scripts/bench.mjs [--json FILE] [--quick] [--node-only | --browser-only]
+//   node scripts/bench.mjs [--json FILE] [--quick] [--node-only | --browser-only | --host-only]
 //     --json FILE   also write every sample and median as JSON
 //     --quick       a tenth of the work (for trying the harness, not for numbers)
+//     --host-only   only the host rows (bench/lib/host_rows.mjs: `wasmvisor run` as a whole
+//                   process against a node:wasi script; also part of the Node part)
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { spawn } from 'node:child_process';
@@ -27,8 +29,10 @@ const option = (name) => {
 };
 const jsonPath = option('--json');
 const scale = flag('--quick') ? 0.1 : 1;
-const doNode = !flag('--browser-only');
-const doBrowser = !flag('--node-only');
+const hostOnly = flag('--host-only');
+const doNode = !flag('--browser-only') && !hostOnly;
+const doBrowser = !flag('--node-only') && !hostOnly;
+const doHost = !flag('--browser-only');
 const PROGRAMS = ['calls', 'io', 'hello', 'cpu', 'readdir'];
 const t0 = performance.now();
 const log = (msg) => process.stderr.write(`[${((performance.now() - t0) / 1000).toFixed(1).padStart(5)} s] ${msg}\n`);
@@ -169,6 +173,14 @@ if (doNode) {
   results.node = await nodeBench();
   results.machine.othersCpu.node = meter.stop();
 }
+if (doHost) {
+  // Host rows: every run is a child process (reaped by us: cutime).
+  const { runHostRows } = await import('../bench/lib/host_rows.mjs');
+  const meter = cpuMeter({ sampleChildren: false });
+  results.host = await runHostRows({ scale, log });
+  const others = meter.stop();
+  results.machine.othersCpu.node = Math.max(results.machine.othersCpu.node ?? 0, others ?? 0);
+}
 if (doBrowser) {
   const meter = cpuMeter({ sampleChildren: true });
   try {
@@ -179,7 +191,8 @@ if (doBrowser) {
   }
   results.machine.othersCpu.chromium = meter.stop();
 }
-results.targets = targets(results);
+const hostRows = results.host ? await import('../bench/lib/host_rows.mjs') : null;
+results.targets = [...targets(results), ...(hostRows ? hostRows.hostTargets(results.host) : [])];
 log('done');
 
 function othersLine(o) {
@@ -197,13 +210,16 @@ const out = [
   'median of repeated runs; ↓ lower is better, ↑ higher is better; "A ÷ B" is wasmvisor\'s figure divided by the',
   'peer\'s in the row\'s unit, followed by whether that is better or worse for wasmvisor.',
   '',
-  table(results),
-  ...Object.entries(results.chromium?.partErrors ?? {}).map(([part, e]) => `(Chromium ${part} rows failed: ${e})`),
-  '',
-  'Crossing context: raw round trips between two threads vs wasmvisor\'s kernel crossing',
-  '',
-  contextTable(results),
-  '',
+  ...(hostOnly ? [] : [
+    table(results),
+    ...Object.entries(results.chromium?.partErrors ?? {}).map(([part, e]) => `(Chromium ${part} rows failed: ${e})`),
+    '',
+    'Crossing context: raw round trips between two threads vs wasmvisor\'s kernel crossing',
+    '',
+    contextTable(results),
+    '',
+  ]),
+  ...(hostRows ? [hostRows.hostTable(results.host), ''] : []),
   targetsBlock(results.targets),
   ...(doBrowser ? ['', storageBlock(results.chromium?.storage)] : []),
 ];
