@@ -83,17 +83,25 @@ export class OutboxWriter {
     return this.dataHead & DATA_MASK;
   }
 
-  /** Queues the write whose bytes were copied to where reserve(len) said. */
-  commit(fd: number, len: number): void {
-    const e = (this.indexHead & INDEX_MASK) * 2;
+  /**
+   * Queues the write whose bytes were copied to where reserve(len) said. Answers whether the
+   * kernel had taken every earlier write by then: only then must the caller ring the doorbell.
+   * Otherwise the kernel is still at the earlier ones, and it looks for more after every drain
+   * (WasmPlatform's loop), so it finds this one without a ring. (Both sides store, then load
+   * the other's counter: one of them sees the other's store.)
+   */
+  commit(fd: number, len: number): boolean {
+    const before = this.indexHead;
+    const e = (before & INDEX_MASK) * 2;
     this.v.index[e] = fd;
     this.v.index[e + 1] = len;
     this.dataHead = (this.dataHead + len) >>> 0;
-    this.indexHead = (this.indexHead + 1) >>> 0;
+    this.indexHead = (before + 1) >>> 0;
     this.freeData -= len;
     this.freeIndex--;
     Atomics.store(this.v.i32, I_DATA_HEAD, this.dataHead | 0);
     Atomics.store(this.v.i32, I_INDEX_HEAD, this.indexHead | 0);
+    return Atomics.load(this.v.i32, I_INDEX_TAIL) >>> 0 === before;
   }
 }
 

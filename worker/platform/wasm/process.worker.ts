@@ -193,10 +193,12 @@ function run(msg: StartMessage, port: Port): void {
         const len = dv.getUint32(iovs + 8 * k + 4, true);
         if (len > 0) at = copyIn(ring, at, u8.subarray(ptr, ptr + len));
       }
-      outbox!.commit(fd, total);
-      // Ring the doorbell (a sleeping kernel is woken) so the bytes leave soon.
-      Atomics.add(bell, BELL_COUNT, 1);
-      if (Atomics.load(bell, BELL_SLEEPING) !== 0) Atomics.notify(bell, BELL_COUNT);
+      // Ring the doorbell (a sleeping kernel is woken) so the bytes leave soon, unless the kernel
+      // is still busy with the writes before (it looks again after each drain).
+      if (outbox!.commit(fd, total)) {
+        Atomics.add(bell, BELL_COUNT, 1);
+        if (Atomics.load(bell, BELL_SLEEPING) !== 0) Atomics.notify(bell, BELL_COUNT);
+      }
       dv.setUint32(writtenPtr, total, true);
       return 0;
     };

@@ -256,6 +256,12 @@ export class WasmPlatform implements Platform {
     Atomics.store(this.bell, BELL_SPIN, this.spinAllowed() ? PROCESS_SPIN : 0);
   }
 
+  /** Whether any process has queued writes the kernel has not taken yet. */
+  private outboxesPending(): boolean {
+    for (const p of this.procs) if (p.outbox && outboxPending(p.outbox)) return true;
+    return false;
+  }
+
   /** Serves every pending request once; returns how many were taken. */
   private serveAll(): number {
     let n = 0;
@@ -308,6 +314,8 @@ export class WasmPlatform implements Platform {
           lastYield = Date.now();
           continue;
         }
+        // Writes queued while the outboxes were drained rang no bell (outbox.ts): take them now.
+        if (this.outboxesPending()) continue;
         if (this.spinAllowed()) {
           let i = 0;
           while (i < polls && Atomics.load(bell, BELL_COUNT) === seen) i++;
