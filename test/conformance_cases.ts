@@ -301,6 +301,31 @@ done
     expectedStderr: 'write without FD_WRITE: errno 76\n',
   },
   {
+    // The CLI lets the process pread a readable host file itself (direct reads): every fd change
+    // must reach it before the program's next call.
+    name: 'pread_fds.c: fd_pread through writes, a write-only fd, renumber, dropped FD_READ, close',
+    program: 'pread_fds',
+    expectedExit: 0,
+    after: CLEAN,
+    expected: lines(`create p.txt: ok
+pread 0: ok 5 [hello]
+pread 6: ok 5 [world]
+pread at end: ok 0 []
+pread after pwrite: ok 5 [HELLO]
+pread two iovecs: ok 7 [LLO| wor]
+open write-only: ok
+pread write-only fd: errno 76
+open another: ok
+pread other: ok 5 [world]
+pread renumbered: ok 5 [world]
+pread old number: errno 8
+pread without FD_READ: errno 76
+pread closed fd: errno 8
+unlink: ok
+done
+`),
+  },
+  {
     name: 'fd_ops.c: fd_* on files and directories, rights, renumber, readdir',
     program: 'fd_ops',
     expectedExit: 0,

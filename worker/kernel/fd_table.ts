@@ -26,6 +26,8 @@ export const MAX_FDS = 1024;
 
 export class FdTable {
   private readonly entries = new Map<number, FdEntry>();
+  /** Moves on whenever an fd is installed, closed or renumbered (not when rights shrink). */
+  generation = 0;
 
   get(fd: number): FdEntry {
     return this.entries.get(fd) ?? fail(Errno.BADF);
@@ -46,6 +48,7 @@ export class FdTable {
     if (fd >= MAX_FDS || this.entries.size >= MAX_FDS) fail(Errno.MFILE);
     entry.desc.refs++;
     this.entries.set(fd, entry);
+    this.generation++;
     return fd;
   }
 
@@ -53,6 +56,7 @@ export class FdTable {
   close(fd: number): void {
     const e = this.entries.get(fd) ?? fail(Errno.BADF);
     this.entries.delete(fd);
+    this.generation++;
     if (--e.desc.refs === 0) e.desc.release();
   }
 
@@ -69,11 +73,17 @@ export class FdTable {
     this.close(to);
     this.entries.delete(from);
     this.entries.set(to, e);
+    this.generation++;
   }
 
   /** Closes every fd (task exit). */
   closeAll(): void {
     for (const fd of [...this.entries.keys()]) this.close(fd);
+  }
+
+  /** The fds and their entries, in no particular order. */
+  entriesView(): IterableIterator<[number, FdEntry]> {
+    return this.entries.entries();
   }
 
   fds(): number[] {

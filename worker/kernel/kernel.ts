@@ -8,6 +8,7 @@ import { Signal } from './signals.js';
 import { ExecError, ExitStatusFor } from './exec_error.js';
 import { Task, type ExitStatus } from './task.js';
 import { WriteBehind } from './write_behind.js';
+import { DirectReads } from './direct_reads.js';
 import { CALLS_PER_TABLE, type SyscallTable } from './syscall_table.js';
 import type { AbiImports, Platform, TrapEntry } from '../platform/platform.js';
 import type { FileDescription } from '../vfs/file_description.js';
@@ -177,12 +178,18 @@ export class Kernel {
     const strace = spec.strace ?? false;
     const tables = this.syscallTables;
     const behind = new WriteBehind(task, strace);
+    const direct = new DirectReads(task, !strace);
+    /** After each call: the fds the process may write behind or read directly, kept in step. */
+    const afterCall = (): void => {
+      if (behind.active) behind.recheck();
+      direct.sync();
+    };
     task.handle = this.platform.start(
       {
         module: spec.program.module, memory,
         memoryImport: plan ? { module: plan.importModule ?? MEMORY_IMPORT_MODULE, name: plan.importName } : null,
         args: spec.argv, env: spec.env, vdso: !strace, abis: this.abiImports, exitCall: this.exitCall,
-        writeBehindFds: behind.fds,
+        writeBehindFds: behind.fds, directReads: direct.enabled,
       },
       {
         // The platform delivers each trapped call to the table the task came through.
@@ -190,13 +197,12 @@ export class Kernel {
           const tbl = tables[(num / CALLS_PER_TABLE) | 0];
           // A number no table has (no stub makes one) gets the first table's "no such call".
           const r = tbl ? tbl.dispatch(task, num % CALLS_PER_TABLE, args, strace) : tables[0]!.dispatch(task, CALLS_PER_TABLE, args, strace);
-          if (!behind.active) return r;
           if (typeof r === 'number') {
-            behind.recheck();
+            afterCall();
             return r;
           }
           return r.then((v) => {
-            behind.recheck();
+            afterCall();
             return v;
           });
         },
@@ -207,6 +213,7 @@ export class Kernel {
         },
       },
     );
+    direct.sync();
     return task;
   }
 
@@ -217,7 +224,7 @@ export class Kernel {
    */
   spawnKernelTask(spec: Omit<SpawnSpec, 'program' | 'memoryLimitBytes' | 'strace'>, main: (task: Task) => Promise<number>): Task {
     const task = this.createTask(spec, null, 0);
-    task.handle = { kill: () => {}, exitFromSyscall: () => {}, endWriteBehind: () => {} };
+    task.handle = { kill: () => {}, exitFromSyscall: () => {}, endWriteBehind: () => {}, setDirectRead: () => {} };
     main(task).then(
       (code) => task.exit({ code }),
       (e) => {

@@ -50,6 +50,11 @@ export interface TrapEntry {
    * (ProcessSpec.writeBehindFds) instead of trapping.
    */
   readonly gatherWrite?: boolean;
+  /**
+   * The call is a positioned read shaped like WASI's fd_pread — (fd, iovecs, count, u64 offset,
+   * read ptr) — so the process may serve it itself on a direct-read fd (ProcessHandle.setDirectRead).
+   */
+  readonly positionedRead?: boolean;
 }
 
 /** The imports of one ABI module, as a syscall table describes them to the platform. */
@@ -101,6 +106,8 @@ export interface ProcessSpec {
    * (write-behind: the kernel's host stdout and stderr), until endWriteBehind. Empty: none.
    */
   writeBehindFds: readonly number[];
+  /** The kernel may hand the process fds to read directly (setDirectRead); false under strace. */
+  directReads: boolean;
 }
 
 /** A running process as the kernel holds it: our `Switch`, reduced to what WASM allows. */
@@ -114,6 +121,12 @@ export interface ProcessHandle {
   exitFromSyscall(): void;
   /** From now on the program's writes to fd trap again (the fd was closed, moved or restricted). */
   endWriteBehind(fd: number): void;
+  /**
+   * From now on the program's positioned reads of fd (below 64) are made by the process itself
+   * on host fd hostFd (a host file the kernel holds open: worker threads share the host
+   * process's fds), or, with null, trap again. Only for a file whose reads have no side effect.
+   */
+  setDirectRead(fd: number, hostFd: number | null): void;
 }
 
 export interface Platform {

@@ -45,6 +45,14 @@ export abstract class FileDescription {
     return false;
   }
 
+  /**
+   * A host fd from which the program's positioned reads of this description may be made
+   * directly (a readable host file: pread has no side effect and no offset), or null.
+   */
+  get directReadFd(): number | null {
+    return null;
+  }
+
   /** Reads into the buffers in order; returns bytes read (0 = end of file). May block. */
   read(_iovs: Uint8Array[]): number | Promise<number> {
     fail(this.filetype === FileType.DIRECTORY ? Errno.ISDIR : Errno.BADF);

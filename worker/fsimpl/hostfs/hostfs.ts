@@ -387,8 +387,15 @@ export class HostFileData implements FileData {
  * the open file after it is renamed or unlinked (as fstat/futimens do on Linux).
  */
 export class HostFileDescription extends RegularFileDescription {
+  private readonly readable: boolean;
   constructor(inode: HostFile, private readonly hostData: HostFileData, opts: OpenOptions) {
     super(inode, hostData, opts);
+    this.readable = opts.read;
+  }
+
+  /** A readable host file may be pread by the process itself (ProcessHandle.setDirectRead). */
+  override get directReadFd(): number | null {
+    return this.readable ? this.hostData.fd : null;
   }
 
   override stat(): Stat {

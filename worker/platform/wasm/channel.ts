@@ -80,6 +80,8 @@ export interface StartMessage {
   exitCall: number;
   /** The write-behind queue (outbox.ts), or null when no fd is write-behind. */
   outbox: SharedArrayBuffer | null;
+  /** The direct-read table (direct_reads.ts), or null when the kernel hands out none. */
+  directReads: SharedArrayBuffer | null;
   /**
    * The kernel's performance.timeOrigin. Each browser worker has its own time origin; the
    * process reads CLOCK_MONOTONIC on the kernel's timeline so the two agree (poll deadlines).

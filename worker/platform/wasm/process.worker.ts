@@ -10,6 +10,16 @@ import {
 } from './channel.js';
 import type { VdsoOp } from '../platform.js';
 import { copyIn, OutboxWriter } from './outbox.js';
+import { directReadFd } from './direct_reads.js';
+
+/** node:fs's readSync under Node (direct reads of host files); null in a browser. */
+type ReadSync = (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => number;
+async function hostReadSync(): Promise<ReadSync | null> {
+  const g = globalThis as unknown as { process?: { versions?: { node?: string } } };
+  if (!g.process?.versions?.node) return null;
+  const fs = (await import(/* @vite-ignore */ 'node:' + 'fs')) as typeof import('node:fs');
+  return fs.readSync as unknown as ReadSync;
+}
 
 /** Bounds of a process's adaptive spin (polls of its channel before it sleeps). */
 const MAX_SPIN = 1 << 16;
@@ -203,12 +213,48 @@ function run(msg: StartMessage, port: Port): void {
       return 0;
     };
 
+  // ---- direct reads ----
+  // A positioned read of a direct-read fd is made here on the host fd (direct_reads.ts);
+  // anything unusual (bad pointers, an offset past 2^53, a host error) traps instead, and the
+  // kernel answers it (pread has no side effect, so a partial attempt changes nothing).
+  const directTable = msg.directReads && readSync ? new Int32Array(msg.directReads) : null;
+  const directRead = (trapRead: (...a: (number | bigint)[]) => number) =>
+    function (fd: number, iovs: number, count: number, offset: bigint, readPtr: number): number {
+      const hostFd = directReadFd(directTable!, fd);
+      if (hostFd < 0) return trapRead(fd, iovs, count, offset, readPtr);
+      const at = iovs >>> 0;
+      const out = readPtr >>> 0;
+      if (count >>> 0 > 1024 || offset < 0n || offset > 9007199254740991n || !inBounds(at, count * 8) || !inBounds(out, 4)) {
+        return trapRead(fd, iovs, count, offset, readPtr);
+      }
+      for (let k = 0; k < count; k++) {
+        if (!inBounds(dv.getUint32(at + 8 * k, true), dv.getUint32(at + 8 * k + 4, true))) return trapRead(fd, iovs, count, offset, readPtr);
+      }
+      let pos = Number(offset);
+      let total = 0;
+      try {
+        for (let k = 0; k < count; k++) {
+          const len = dv.getUint32(at + 8 * k + 4, true);
+          if (len === 0) continue;
+          const n = readSync!(hostFd, u8, dv.getUint32(at + 8 * k, true), len, pos);
+          total += n;
+          pos += n;
+          if (n < len) break;
+        }
+      } catch {
+        return trapRead(fd, iovs, count, offset, readPtr);
+      }
+      dv.setUint32(out, total, true);
+      return 0;
+    };
+
   const imports: WebAssembly.Imports = {};
   for (const abi of msg.abis) {
     const mod: WebAssembly.ModuleImports = {};
     for (const f of abi.functions) {
       if (msg.vdso && f.vdso) mod[f.name] = vdso[f.vdso];
       else if (outbox && f.gatherWrite) mod[f.name] = queuedWrite(stub(f.num, f.wide) as (...a: number[]) => number);
+      else if (directTable && f.positionedRead) mod[f.name] = directRead(stub(f.num, f.wide));
       else mod[f.name] = stub(f.num, f.wide);
     }
     imports[abi.module] = mod;
@@ -241,6 +287,7 @@ function run(msg: StartMessage, port: Port): void {
 class ProgramExited extends Error {}
 
 const port = await parentPort();
+const readSync = await hostReadSync();
 port.onMessage((msg) => {
   if (msg.type === 'start') run(msg, port);
 });

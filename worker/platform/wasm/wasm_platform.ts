@@ -11,6 +11,7 @@ import {
 } from './channel.js';
 import type { ProcessWorker, WorkerHost } from './host.js';
 import { drainOutbox, endWriteBehind, newOutbox, outboxPending, outboxViews, type OutboxViews } from './outbox.js';
+import { newDirectReads, setDirectRead } from './direct_reads.js';
 
 const EIO = 29;
 
@@ -77,11 +78,18 @@ class WasmProcess implements ProcessHandle {
     readonly worker: ProcessWorker,
     readonly channel: SharedArrayBuffer,
     outbox: SharedArrayBuffer | null,
+    directReads: SharedArrayBuffer | null,
     readonly events: ProcessEvents,
   ) {
     this.views = channelViews(channel);
     this.args = new ChannelArgs(this.views);
     this.outbox = outbox ? outboxViews(outbox) : null;
+    this.directReads = directReads ? new Int32Array(directReads) : null;
+  }
+  /** The direct-read table (null: none handed out). */
+  private readonly directReads: Int32Array | null;
+  setDirectRead(fd: number, hostFd: number | null): void {
+    if (this.directReads) setDirectRead(this.directReads, fd, hostFd);
   }
   /** Delivers the writes the process queued (before anything else of it is served). */
   drain(): void {
@@ -188,7 +196,8 @@ export class WasmPlatform implements Platform {
     worker.setKeepAlive(true);
     const channel = newChannel();
     const outbox = spec.writeBehindFds.length > 0 ? newOutbox(spec.writeBehindFds) : null;
-    const proc = new WasmProcess(this, worker, channel, outbox, events);
+    const directReads = spec.directReads ? newDirectReads() : null;
+    const proc = new WasmProcess(this, worker, channel, outbox, directReads, events);
     worker.setHandlers(
       (m) => {
         if (!proc.alive) return;
@@ -204,7 +213,7 @@ export class WasmPlatform implements Platform {
     const msg: StartMessage = {
       type: 'start', module: spec.module, memory: spec.memory, memoryImport: spec.memoryImport,
       channel, doorbell: this.doorbell, args: spec.args, env: spec.env, vdso: spec.vdso,
-      abis: spec.abis, exitCall: spec.exitCall, outbox,
+      abis: spec.abis, exitCall: spec.exitCall, outbox, directReads,
       clockOrigin: performance.timeOrigin,
     };
     worker.post(msg);

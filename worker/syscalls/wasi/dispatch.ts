@@ -25,7 +25,9 @@ function makeTable(module: string, names: readonly string[], L: Layout): Syscall
     names.includes(sig.name)
       ? [{ name: sig.name, num, wide: sig.params.map((p) => p[1] === 'i64'), returns: sig.name !== 'proc_exit', vdso: VDSO_CALLS.has(sig.name) ? VDSO_OPS[sig.name] : undefined,
           // fd_write's iovecs are two u32s in both layouts: a write-behind fd may queue it.
-          gatherWrite: sig.name === 'fd_write' || undefined }]
+          gatherWrite: sig.name === 'fd_write' || undefined,
+          // fd_pread's too: a direct-read fd's reads may be made in the process.
+          positionedRead: sig.name === 'fd_pread' || undefined }]
       : []);
   return {
     module,
