@@ -8,7 +8,7 @@
 // 64 KiB reads, writes to the kernel's /dev/null instead of a pipe) and `wc -c /tmp/big` (wc's
 // own reading and counting, no pipe) — the pipeline cannot beat the slower of the two.
 //
-// Also row 12: `sh FILE` over a script of 200 lines, each one small program of the base image
+// Also row 13: `sh FILE` over a script of 200 lines, each one small program of the base image
 // (true, echo, cat, wc, head, ls over small files) — how fast the machine starts programs one after
 // another, as a build or a test script does; reported in programs per second.
 //

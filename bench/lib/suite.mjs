@@ -79,7 +79,7 @@ export const ROWS = {
   console_bytes_null: { title: '10. console: same pipeline > /dev/null (no terminal)', unit: 'MB/s' },
   console_lines: { title: '10. console: seq 1 200000 (a write a line)', unit: 'lines/s' },
   readdir: { title: '11. fd_readdir 100,000 entries, 64-byte buffer', unit: 'entries/s' },
-  script200: { title: '12. sh FILE: a script of 200 small programs', unit: 'programs/s' },
+  script200: { title: '13. sh FILE: a script of 200 small programs', unit: 'programs/s' },
 };
 
 export function median(xs) {
