@@ -55,6 +55,32 @@ function host<T>(fn: () => T): T {
   }
 }
 
+/** Changes made through any hostfs of this process (a stat remembered before one is stale). */
+let hostfsChanges = 0;
+
+/** host() for a call that changes the host file system. */
+function changing<T>(fn: () => T): T {
+  hostfsChanges++;
+  return host(fn);
+}
+
+/**
+ * A counter that moves on when the current synchronous run of kernel code (one system call)
+ * ends: a stat a lookup took is reused by the stat that follows in the same call, never later.
+ */
+let epoch = 0;
+let epochEnding = false;
+function currentEpoch(): number {
+  if (!epochEnding) {
+    epochEnding = true;
+    queueMicrotask(() => {
+      epoch++;
+      epochEnding = false;
+    });
+  }
+  return epoch;
+}
+
 const O_NOFOLLOW = fs.constants.O_NOFOLLOW ?? 0;
 const BIGINT = { bigint: true } as const;
 /** lstat that answers undefined for a missing name instead of building a Node exception. */
@@ -247,12 +273,31 @@ export abstract class HostInode extends Inode {
    * real directories and its path still names the same object. Returns the fresh lstat.
    */
   live(): fs.BigIntStats {
+    const seen = this.seenStat;
+    if (seen) {
+      this.seenStat = null;
+      if (this.seenChanges === hostfsChanges && this.seenEpoch === epoch) return seen;
+    }
     this.fs.dropFresh();
     if (this.parentPath === null) this.fs.checkDirChain(this.hostPath);
     else this.fs.checkDir(this.parentPath, null);
     const st = host(() => fs.lstatSync(this.hostPath, BIGINT));
     if (st.ino !== this.ino || filetypeOf(st) !== this.type) fail(Errno.NOENT, 'replaced on host');
     return st;
+  }
+
+  /**
+   * The lstat this inode was looked up with, for the one stat that may follow in the same system
+   * call with no change made in between (path_filestat_get: lookup, then stat).
+   */
+  private seenStat: fs.BigIntStats | null = null;
+  private seenChanges = 0;
+  private seenEpoch = -1;
+  seen(st: fs.BigIntStats): this {
+    this.seenStat = st;
+    this.seenChanges = hostfsChanges;
+    this.seenEpoch = currentEpoch();
+    return this;
   }
 
   stat(): Stat {
@@ -265,7 +310,7 @@ export abstract class HostInode extends Inode {
     if (atim === null && mtim === null) return;
     const a = hostTimeSeconds(atim ?? st.atimeNs);
     const m = hostTimeSeconds(mtim ?? st.mtimeNs);
-    host(() => fs.lutimesSync(this.hostPath, a, m));
+    changing(() => fs.lutimesSync(this.hostPath, a, m));
   }
 }
 
@@ -315,12 +360,12 @@ export class HostFile extends HostInode {
     const fresh = this.fs.peekFresh(this);
     if (fresh !== null) {
       // Made empty by O_CREAT|O_EXCL in this very call (path_open's O_TRUNC): nothing to cut.
-      if (size !== 0n) host(() => fs.ftruncateSync(fresh, Number(size)));
+      if (size !== 0n) changing(() => fs.ftruncateSync(fresh, Number(size)));
       return;
     }
     const fd = this.openHost(fs.constants.O_WRONLY);
     try {
-      host(() => fs.ftruncateSync(fd, Number(size)));
+      changing(() => fs.ftruncateSync(fd, Number(size)));
     } finally {
       fs.closeSync(fd);
     }
@@ -351,14 +396,14 @@ export class HostFileData implements FileData {
     if (this.readonly) fail(Errno.ROFS);
     let done = 0;
     while (done < src.length) {
-      done += host(() => fs.writeSync(this.fd, src, done, src.length - done, offset + done));
+      done += changing(() => fs.writeSync(this.fd, src, done, src.length - done, offset + done));
     }
     return src.length;
   }
 
   setDataSize(size: number): void {
     if (this.readonly) fail(Errno.ROFS);
-    host(() => fs.ftruncateSync(this.fd, size));
+    changing(() => fs.ftruncateSync(this.fd, size));
   }
 
   allocate(offset: number, len: number): void {
@@ -409,7 +454,7 @@ export class HostFileDescription extends RegularFileDescription {
     const st = host(() => fs.fstatSync(this.hostData.fd, BIGINT));
     const a = hostTimeSeconds(atim ?? st.atimeNs);
     const m = hostTimeSeconds(mtim ?? st.mtimeNs);
-    host(() => fs.futimesSync(this.hostData.fd, a, m));
+    changing(() => fs.futimesSync(this.hostData.fd, a, m));
   }
 }
 
@@ -457,7 +502,7 @@ export class HostDirectory extends HostInode {
     const p = this.child(name);
     const st = host(() => fs.lstatSync(p, BIGINT_MAYBE));
     if (!st) fail(Errno.NOENT);
-    return this.fs.inodeFor(p, this.hostPath, st);
+    return this.fs.inodeFor(p, this.hostPath, st).seen(st);
   }
 
   override readdir(): Dirent[] {
@@ -491,7 +536,7 @@ export class HostDirectory extends HostInode {
     // O_CREAT|O_EXCL never follows a symlink: an existing name of any kind gives EEXIST. The fd
     // serves the open (and truncate) that follow in this call (HostFile.keepFresh).
     const { O_CREAT, O_EXCL, O_RDWR } = fs.constants;
-    const fd = host(() => fs.openSync(p, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW, 0o666));
+    const fd = changing(() => fs.openSync(p, O_CREAT | O_EXCL | O_RDWR | O_NOFOLLOW, 0o666));
     let file: HostFile;
     try {
       const st = host(() => fs.fstatSync(fd, BIGINT));
@@ -506,14 +551,14 @@ export class HostDirectory extends HostInode {
 
   override createDirectory(name: string): Inode {
     const p = this.mutable(name);
-    host(() => fs.mkdirSync(p));
+    changing(() => fs.mkdirSync(p));
     return this.created(p);
   }
 
   override createSymlink(name: string, target: string): Inode {
     const p = this.mutable(name);
     if (target.includes('\0')) fail(Errno.INVAL);
-    host(() => fs.symlinkSync(target, p));
+    changing(() => fs.symlinkSync(target, p));
     return this.created(p);
   }
 
@@ -525,7 +570,7 @@ export class HostDirectory extends HostInode {
     // Linux's link(2) links a symlink itself; some hosts (macOS) follow it, which could make a
     // hard link to a file outside the root. Only allow linking symlinks where that cannot happen.
     if (st.isSymbolicLink() && process.platform !== 'linux') fail(Errno.NOTSUP);
-    host(() => fs.linkSync(target.hostPath, p));
+    changing(() => fs.linkSync(target.hostPath, p));
   }
 
   override unlink(name: string): void {
@@ -535,14 +580,14 @@ export class HostDirectory extends HostInode {
       const st = host(() => fs.lstatSync(p, BIGINT));
       if (st.isDirectory()) fail(Errno.ISDIR);
     }
-    host(() => fs.unlinkSync(p));
+    changing(() => fs.unlinkSync(p));
   }
 
   override rmdir(name: string): void {
     const p = this.mutable(name);
     // rmdir(2) never follows a final symlink and refuses a non-directory with ENOTDIR.
     this.fs.structureChanging();
-    host(() => fs.rmdirSync(p));
+    changing(() => fs.rmdirSync(p));
   }
 
   override rename(name: string, newDir: Inode, newName: string): void {
@@ -551,6 +596,6 @@ export class HostDirectory extends HostInode {
     const to = newDir.child(newName);
     // rename(2) never follows symlinks and applies the POSIX replacement rules itself.
     this.fs.structureChanging();
-    host(() => fs.renameSync(from, to));
+    changing(() => fs.renameSync(from, to));
   }
 }
