@@ -45,17 +45,22 @@ export function chromiumPath() {
   return undefined; // Playwright's own, if installed
 }
 
+/** Headless Chromium with the flags this machine needs (Debian's, or Playwright's own). */
+export async function launchChromium() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
 export async function browserBench({ root, scale, log }) {
   const { build } = await import('vite');
   log('Chromium: building the bench page (vite)');
   await build({ configFile: join(root, 'bench/vite.config.mjs'), logLevel: 'warn' });
   const server = await serve(join(root, 'bench/web-dist'), join(root, 'bench/programs/build'));
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launchChromium();
   try {
     const { port } = server.address();
     // A page in a new browser context (its own renderer process) for each part.

@@ -12,7 +12,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { serve, chromiumPath } from './drive.mjs';
+import { serve, launchChromium } from './drive.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -24,12 +24,7 @@ const jsonPath = opt('--json');
 const { build } = await import('vite');
 await build({ configFile: join(root, 'bench/vite.config.mjs'), logLevel: 'warn' });
 const server = await serve(join(root, 'bench/web-dist'), join(root, 'bench/programs/build'));
-const { chromium } = await import('playwright-core');
-const browser = await chromium.launch({
-  executablePath: chromiumPath(),
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`);
