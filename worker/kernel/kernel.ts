@@ -7,8 +7,7 @@ import { RIGHTS_DIR_BASE, RIGHTS_DIR_INHERITING, rightsFor } from './rights.js';
 import { Signal } from './signals.js';
 import { ExecError, ExitStatusFor } from './exec_error.js';
 import { Task, type ExitStatus } from './task.js';
-import { WriteBehind } from './write_behind.js';
-import { DirectReads } from './direct_reads.js';
+import { DirectFds } from './direct_fds.js';
 import { CALLS_PER_TABLE, type SyscallTable } from './syscall_table.js';
 import type { AbiImports, Platform, TrapEntry } from '../platform/platform.js';
 import type { FileDescription } from '../vfs/file_description.js';
@@ -177,19 +176,15 @@ export class Kernel {
     const task = this.createTask(spec, memory, limitPages * PAGE);
     const strace = spec.strace ?? false;
     const tables = this.syscallTables;
-    const behind = new WriteBehind(task, strace);
-    const direct = new DirectReads(task, !strace);
-    /** After each call: the fds the process may write behind or read directly, kept in step. */
-    const afterCall = (): void => {
-      if (behind.active) behind.recheck();
-      direct.sync();
-    };
+    const direct = new DirectFds(task, !strace);
+    /** After each call: the fds the process serves itself, kept in step (direct_fds.ts). */
+    const afterCall = (): void => direct.sync();
     task.handle = this.platform.start(
       {
         module: spec.program.module, memory,
         memoryImport: plan ? { module: plan.importModule ?? MEMORY_IMPORT_MODULE, name: plan.importName } : null,
         args: spec.argv, env: spec.env, vdso: !strace, abis: this.abiImports, exitCall: this.exitCall,
-        writeBehindFds: behind.fds, directReads: direct.enabled,
+        directFds: direct.enabled,
       },
       {
         // The platform delivers each trapped call to the table the task came through.
@@ -206,7 +201,6 @@ export class Kernel {
             return v;
           });
         },
-        queuedWrites: (fd, iovs) => behind.deliver(fd, iovs),
         ended: (how) => {
           const what = how.kind === 'trap' ? 'wasm trap' : how.kind === 'instantiate-error' ? 'could not instantiate' : 'process worker crashed';
           task.exit({ code: 128 + Signal.ABRT, signal: Signal.ABRT, reason: `${what}: ${how.message}` });
@@ -224,7 +218,7 @@ export class Kernel {
    */
   spawnKernelTask(spec: Omit<SpawnSpec, 'program' | 'memoryLimitBytes' | 'strace'>, main: (task: Task) => Promise<number>): Task {
     const task = this.createTask(spec, null, 0);
-    task.handle = { kill: () => {}, exitFromSyscall: () => {}, endWriteBehind: () => {}, setDirectRead: () => {} };
+    task.handle = { kill: () => {}, exitFromSyscall: () => {}, setDirectFd: () => {} };
     main(task).then(
       (code) => task.exit({ code }),
       (e) => {

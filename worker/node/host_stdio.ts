@@ -1,7 +1,6 @@
 // The `wasmvisor run` command's standard streams as FileDescriptions: the program reads the
-// command's stdin and writes its stdout/stderr directly to the host fds (no buffering in the
-// kernel; writes the process queued without waiting are written in the order it made them, so
-// output ordering and interleaving match a native program). Node only.
+// command's stdin and writes its stdout/stderr directly to the host fds (no buffering anywhere,
+// so output ordering and interleaving match a native program). Node only.
 import * as fs from 'node:fs';
 import { isatty } from 'node:tty';
 import { Errno, fail } from '../errors/errno.js';
@@ -46,12 +45,12 @@ abstract class HostStream extends FileDescription {
 
 /**
  * The command's stdout or stderr. Writes go straight to the host fd, a gather write as one
- * writev. It is a write-behind sink: the process may queue small writes here without waiting
- * (platform/wasm/outbox.ts), and the kernel writes a batch of them with one writev.
+ * writev. The program's process may write to the host fd itself (directWriteFd: no round trip
+ * to the kernel; kernel/direct_fds.ts), in program order with the writes made here.
  */
 export class HostOutput extends HostStream {
-  override get writesBehind(): boolean {
-    return true;
+  override get directWriteFd(): number | null {
+    return this.hostFd;
   }
 
   override write(iovs: Uint8Array[]): number {

@@ -46,13 +46,13 @@ export interface TrapEntry {
   readonly vdso?: VdsoOp;
   /**
    * The call is a gather write shaped like WASI's fd_write — (fd, iovecs, count, written ptr),
-   * each iovec two u32s (pointer, length) — so the process may queue it on a write-behind fd
-   * (ProcessSpec.writeBehindFds) instead of trapping.
+   * each iovec two u32s (pointer, length) — so the process may make it itself on a direct-write
+   * fd (ProcessHandle.setDirectFd) instead of trapping.
    */
   readonly gatherWrite?: boolean;
   /**
    * The call is a positioned read shaped like WASI's fd_pread — (fd, iovecs, count, u64 offset,
-   * read ptr) — so the process may serve it itself on a direct-read fd (ProcessHandle.setDirectRead).
+   * read ptr) — so the process may make it itself on a direct-read fd (ProcessHandle.setDirectFd).
    */
   readonly positionedRead?: boolean;
 }
@@ -77,15 +77,10 @@ export interface ProcessEvents {
   syscall(num: number, args: SyscallArgs): number | Promise<number>;
   /** The program ended on its own without proc_exit (trap, link error, worker crash). */
   ended(how: AbnormalEnd): void;
-  /**
-   * Writes the program queued on write-behind fd `fd` without waiting, in the order it made them
-   * (iovs are views valid only during the call). The platform delivers every queued write before
-   * it serves the process's next system call, before `ended`, and when the process is killed, so
-   * their order with everything else the program did is kept. Serve them synchronously; false
-   * (the write failed) makes the process trap for its later writes to fd again.
-   */
-  queuedWrites(fd: number, iovs: Uint8Array[]): boolean;
 }
+
+/** What a direct fd serves in the process: positioned reads (fd_pread) or writes (fd_write). */
+export type DirectKind = 'read' | 'write';
 
 /** What the kernel hands the platform to start a program. */
 export interface ProcessSpec {
@@ -101,13 +96,8 @@ export interface ProcessSpec {
   abis: readonly AbiImports[];
   /** The call a return from `_start` traps with (argument 0 = status 0): the ABI's exit. */
   exitCall: number;
-  /**
-   * Fds (below 32) whose gather writes the process may queue and go on without a round trip
-   * (write-behind: the kernel's host stdout and stderr), until endWriteBehind. Empty: none.
-   */
-  writeBehindFds: readonly number[];
-  /** The kernel may hand the process fds to read directly (setDirectRead); false under strace. */
-  directReads: boolean;
+  /** The kernel may hand the process direct fds (ProcessHandle.setDirectFd); false under strace. */
+  directFds: boolean;
 }
 
 /** A running process as the kernel holds it: our `Switch`, reduced to what WASM allows. */
@@ -119,14 +109,14 @@ export interface ProcessHandle {
    * unwind it. The platform may keep its thread for the next program.
    */
   exitFromSyscall(): void;
-  /** From now on the program's writes to fd trap again (the fd was closed, moved or restricted). */
-  endWriteBehind(fd: number): void;
   /**
-   * From now on the program's positioned reads of fd (below 64) are made by the process itself
-   * on host fd hostFd (a host file the kernel holds open: worker threads share the host
-   * process's fds), or, with null, trap again. Only for a file whose reads have no side effect.
+   * From now on the program's positioned reads (kind 'read') or writes ('write') of fd (below 64)
+   * are made by the process itself on host fd hostFd, which the kernel holds open (worker threads
+   * share the host process's fds), or, with null, trap again. Called only while the process is
+   * stopped in a call, so it takes effect before the program's next one. For a host file whose
+   * reads have no side effect, and for the command's own stdout/stderr, written in program order.
    */
-  setDirectRead(fd: number, hostFd: number | null): void;
+  setDirectFd(kind: DirectKind, fd: number, hostFd: number | null): void;
 }
 
 export interface Platform {

@@ -37,12 +37,11 @@ export abstract class FileDescription {
   }
 
   /**
-   * True when a program's writes here may be done later than it made them, in order, with no
-   * answer but "all written" (a write-behind sink: the command's host stdout and stderr). Its
-   * write() must then be synchronous and write everything or fail.
+   * A host fd to which the program's writes here may be made directly, in program order (the
+   * command's own stdout and stderr: a write is the host write and nothing else), or null.
    */
-  get writesBehind(): boolean {
-    return false;
+  get directWriteFd(): number | null {
+    return null;
   }
 
   /**

@@ -438,7 +438,7 @@ export class HostFileDescription extends RegularFileDescription {
     this.readable = opts.read;
   }
 
-  /** A readable host file may be pread by the process itself (ProcessHandle.setDirectRead). */
+  /** A readable host file may be pread by the process itself (ProcessHandle.setDirectFd). */
   override get directReadFd(): number | null {
     return this.readable ? this.hostData.fd : null;
   }

@@ -78,10 +78,8 @@ export interface StartMessage {
   /** The ABI modules to stub, and the call a return from _start traps with. */
   abis: readonly AbiImports[];
   exitCall: number;
-  /** The write-behind queue (outbox.ts), or null when no fd is write-behind. */
-  outbox: SharedArrayBuffer | null;
-  /** The direct-read table (direct_reads.ts), or null when the kernel hands out none. */
-  directReads: SharedArrayBuffer | null;
+  /** The direct-fd tables (direct_fds.ts), or null when the kernel hands out none. */
+  directFds: SharedArrayBuffer | null;
   /**
    * The kernel's performance.timeOrigin. Each browser worker has its own time origin; the
    * process reads CLOCK_MONOTONIC on the kernel's timeline so the two agree (poll deadlines).

@@ -3,23 +3,30 @@
 // that are stubs: each stub writes its call into the SharedArrayBuffer channel, rings the
 // kernel's doorbell and blocks (spin briefly, then Atomics.wait) until the kernel answers. The
 // few calls that need no kernel state (args, environ, clocks, random, sched_yield) are answered
-// here, like Linux's vDSO. The kernel kills a process by terminating this worker.
+// here, like Linux's vDSO; so are reads and writes of the host fds the kernel hands over (direct
+// fds: a host file's preads, the command's stdout/stderr). The kernel kills a process by
+// terminating this worker.
 import {
   ARG0, EXITED, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
   STATE, WAITING, type ProcessMessage, type StartMessage,
 } from './channel.js';
 import type { VdsoOp } from '../platform.js';
-import { copyIn, OutboxWriter } from './outbox.js';
-import { directReadFd } from './direct_reads.js';
+import { directFd } from './direct_fds.js';
 
-/** node:fs's readSync under Node (direct reads of host files); null in a browser. */
-type ReadSync = (fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => number;
-async function hostReadSync(): Promise<ReadSync | null> {
+/** node:fs's synchronous read and write under Node (direct fds); null in a browser. */
+interface HostFs {
+  readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
+  writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
+}
+async function hostFs(): Promise<HostFs | null> {
   const g = globalThis as unknown as { process?: { versions?: { node?: string } } };
   if (!g.process?.versions?.node) return null;
   const fs = (await import(/* @vite-ignore */ 'node:' + 'fs')) as typeof import('node:fs');
-  return fs.readSync as unknown as ReadSync;
+  return { readSync: fs.readSync as HostFs['readSync'], writeSync: fs.writeSync as HostFs['writeSync'] };
 }
+
+/** Slept on for a millisecond when a non-blocking host fd is full. */
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
 /** Bounds of a process's adaptive spin (polls of its channel before it sleeps). */
 const MAX_SPIN = 1 << 16;
@@ -176,59 +183,57 @@ function run(msg: StartMessage, port: Port): void {
     yield: () => 0,
   };
 
-  // ---- write-behind ----
-  // A gather write to a write-behind fd is copied into the outbox and answered here; anything
-  // the outbox cannot take (a bad pointer, too big, ring full, fd no longer write-behind) traps,
-  // and the kernel drains the outbox before serving it.
-  const outbox = msg.outbox ? new OutboxWriter(msg.outbox) : null;
-  const queuedWrite = (trapWrite: (...a: number[]) => number) =>
+  // ---- direct fds ----
+  // A pread or a write of a direct fd is made here on the host fd (direct_fds.ts). Anything
+  // unusual (bad pointers, an offset past 2^53, a host error before any byte moved) traps
+  // instead, and the kernel answers it: a pread has no side effect, and a write that failed
+  // wrote nothing, so the kernel's own attempt is the call as the program made it.
+  const directTable = msg.directFds && host ? new Int32Array(msg.directFds) : null;
+  /** Every iovec of a call is inside memory (and the list and the result pointer too). */
+  const iovsInBounds = (at: number, count: number, out: number): boolean => {
+    if (count >>> 0 > 1024 || !inBounds(at, count * 8) || !inBounds(out, 4)) return false;
+    for (let k = 0; k < count; k++) {
+      if (!inBounds(dv.getUint32(at + 8 * k, true), dv.getUint32(at + 8 * k + 4, true))) return false;
+    }
+    return true;
+  };
+  const directWrite = (trapWrite: (...a: (number | bigint)[]) => number) =>
     function (fd: number, iovs: number, count: number, writtenPtr: number): number {
-      iovs >>>= 0;
-      writtenPtr >>>= 0;
-      if (!outbox!.takes(fd) || count >>> 0 > 1024 || !inBounds(iovs, count * 8) || !inBounds(writtenPtr, 4)) {
-        return trapWrite(fd, iovs, count, writtenPtr);
-      }
+      const hostFd = directFd(directTable!, 'write', fd);
+      const at = iovs >>> 0;
+      const out = writtenPtr >>> 0;
+      if (hostFd < 0 || !iovsInBounds(at, count, out)) return trapWrite(fd, iovs, count, writtenPtr);
       let total = 0;
       for (let k = 0; k < count; k++) {
-        const ptr = dv.getUint32(iovs + 8 * k, true);
-        const len = dv.getUint32(iovs + 8 * k + 4, true);
-        if (!inBounds(ptr, len)) return trapWrite(fd, iovs, count, writtenPtr);
+        const ptr = dv.getUint32(at + 8 * k, true);
+        const len = dv.getUint32(at + 8 * k + 4, true);
+        let off = 0;
+        while (off < len) {
+          try {
+            off += host!.writeSync(hostFd, u8, ptr + off, len - off);
+          } catch (e) {
+            if ((e as { code?: string }).code === 'EAGAIN') {
+              Atomics.wait(sleeper, 0, 0, 1); // a non-blocking pipe is full: wait for the reader
+              continue;
+            }
+            // Nothing written: the kernel makes the write and answers the error (EPIPE, ...).
+            if (total + off === 0) return trapWrite(fd, iovs, count, writtenPtr);
+            dv.setUint32(out, total + off, true); // a short write; the next one meets the error
+            return 0;
+          }
+        }
         total += len;
       }
-      let at = total > 0 ? outbox!.reserve(total) : -1;
-      if (at < 0) return trapWrite(fd, iovs, count, writtenPtr);
-      const ring = outbox!.v.data;
-      for (let k = 0; k < count; k++) {
-        const ptr = dv.getUint32(iovs + 8 * k, true);
-        const len = dv.getUint32(iovs + 8 * k + 4, true);
-        if (len > 0) at = copyIn(ring, at, u8.subarray(ptr, ptr + len));
-      }
-      // Ring the doorbell (a sleeping kernel is woken) so the bytes leave soon, unless the kernel
-      // is still busy with the writes before (it looks again after each drain).
-      if (outbox!.commit(fd, total)) {
-        Atomics.add(bell, BELL_COUNT, 1);
-        if (Atomics.load(bell, BELL_SLEEPING) !== 0) Atomics.notify(bell, BELL_COUNT);
-      }
-      dv.setUint32(writtenPtr, total, true);
+      dv.setUint32(out, total, true);
       return 0;
     };
-
-  // ---- direct reads ----
-  // A positioned read of a direct-read fd is made here on the host fd (direct_reads.ts);
-  // anything unusual (bad pointers, an offset past 2^53, a host error) traps instead, and the
-  // kernel answers it (pread has no side effect, so a partial attempt changes nothing).
-  const directTable = msg.directReads && readSync ? new Int32Array(msg.directReads) : null;
   const directRead = (trapRead: (...a: (number | bigint)[]) => number) =>
     function (fd: number, iovs: number, count: number, offset: bigint, readPtr: number): number {
-      const hostFd = directReadFd(directTable!, fd);
-      if (hostFd < 0) return trapRead(fd, iovs, count, offset, readPtr);
+      const hostFd = directFd(directTable!, 'read', fd);
       const at = iovs >>> 0;
       const out = readPtr >>> 0;
-      if (count >>> 0 > 1024 || offset < 0n || offset > 9007199254740991n || !inBounds(at, count * 8) || !inBounds(out, 4)) {
+      if (hostFd < 0 || offset < 0n || offset > 9007199254740991n || !iovsInBounds(at, count, out)) {
         return trapRead(fd, iovs, count, offset, readPtr);
-      }
-      for (let k = 0; k < count; k++) {
-        if (!inBounds(dv.getUint32(at + 8 * k, true), dv.getUint32(at + 8 * k + 4, true))) return trapRead(fd, iovs, count, offset, readPtr);
       }
       let pos = Number(offset);
       let total = 0;
@@ -236,7 +241,7 @@ function run(msg: StartMessage, port: Port): void {
         for (let k = 0; k < count; k++) {
           const len = dv.getUint32(at + 8 * k + 4, true);
           if (len === 0) continue;
-          const n = readSync!(hostFd, u8, dv.getUint32(at + 8 * k, true), len, pos);
+          const n = host!.readSync(hostFd, u8, dv.getUint32(at + 8 * k, true), len, pos);
           total += n;
           pos += n;
           if (n < len) break;
@@ -253,7 +258,7 @@ function run(msg: StartMessage, port: Port): void {
     const mod: WebAssembly.ModuleImports = {};
     for (const f of abi.functions) {
       if (msg.vdso && f.vdso) mod[f.name] = vdso[f.vdso];
-      else if (outbox && f.gatherWrite) mod[f.name] = queuedWrite(stub(f.num, f.wide) as (...a: number[]) => number);
+      else if (directTable && f.gatherWrite) mod[f.name] = directWrite(stub(f.num, f.wide));
       else if (directTable && f.positionedRead) mod[f.name] = directRead(stub(f.num, f.wide));
       else mod[f.name] = stub(f.num, f.wide);
     }
@@ -287,7 +292,7 @@ function run(msg: StartMessage, port: Port): void {
 class ProgramExited extends Error {}
 
 const port = await parentPort();
-const readSync = await hostReadSync();
+const host = await hostFs();
 port.onMessage((msg) => {
   if (msg.type === 'start') run(msg, port);
 });

@@ -4,14 +4,13 @@
 // handler can answer at once, otherwise when its promise settles), spins briefly while a core
 // is free (gVisor's systrap does the same) and otherwise sleeps in Atomics.waitAsync, yielding
 // to the event loop regularly so timers, messages and IndexedDB keep running.
-import type { Platform, ProcessEvents, ProcessHandle, ProcessSpec, SyscallArgs } from '../platform.js';
+import type { DirectKind, Platform, ProcessEvents, ProcessHandle, ProcessSpec, SyscallArgs } from '../platform.js';
 import {
   ARG0, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, newChannel, newDoorbell, NUMBER, REQUEST,
   RESPONSE, RESULT, SERVING, STATE, WAITING, EXITED, type ChannelViews, type StartMessage,
 } from './channel.js';
 import type { ProcessWorker, WorkerHost } from './host.js';
-import { drainOutbox, endWriteBehind, newOutbox, outboxPending, outboxViews, type OutboxViews } from './outbox.js';
-import { newDirectReads, setDirectRead } from './direct_reads.js';
+import { newDirectFds, setDirectFd } from './direct_fds.js';
 
 const EIO = 29;
 
@@ -71,41 +70,27 @@ class WasmProcess implements ProcessHandle {
   alive = true;
   readonly views: ChannelViews;
   readonly args: ChannelArgs;
-  /** The write-behind queue's views (null: no fd is write-behind). */
-  readonly outbox: OutboxViews | null;
+  /** The direct-fd tables (null: none handed out). */
+  private readonly directFds: Int32Array | null;
   constructor(
     readonly platform: WasmPlatform,
     readonly worker: ProcessWorker,
     readonly channel: SharedArrayBuffer,
-    outbox: SharedArrayBuffer | null,
-    directReads: SharedArrayBuffer | null,
+    directFds: SharedArrayBuffer | null,
     readonly events: ProcessEvents,
   ) {
     this.views = channelViews(channel);
     this.args = new ChannelArgs(this.views);
-    this.outbox = outbox ? outboxViews(outbox) : null;
-    this.directReads = directReads ? new Int32Array(directReads) : null;
+    this.directFds = directFds ? new Int32Array(directFds) : null;
   }
-  /** The direct-read table (null: none handed out). */
-  private readonly directReads: Int32Array | null;
-  setDirectRead(fd: number, hostFd: number | null): void {
-    if (this.directReads) setDirectRead(this.directReads, fd, hostFd);
-  }
-  /** Delivers the writes the process queued (before anything else of it is served). */
-  drain(): void {
-    const o = this.outbox;
-    if (o && outboxPending(o)) drainOutbox(o, (fd, iovs) => this.events.queuedWrites(fd, iovs));
+  setDirectFd(kind: DirectKind, fd: number, hostFd: number | null): void {
+    if (this.directFds) setDirectFd(this.directFds, kind, fd, hostFd);
   }
   kill(): void {
     if (!this.alive) return;
     this.alive = false;
     this.worker.terminate();
-    // What it wrote before it was stopped is written, as a killed Linux process's writes are.
-    this.drain();
     this.platform.forget(this);
-  }
-  endWriteBehind(fd: number): void {
-    if (this.outbox) endWriteBehind(this.outbox, fd);
   }
   exitFromSyscall(): void {
     if (!this.alive) return;
@@ -195,9 +180,8 @@ export class WasmPlatform implements Platform {
     const worker = this.warm.pop() ?? this.host.spawn();
     worker.setKeepAlive(true);
     const channel = newChannel();
-    const outbox = spec.writeBehindFds.length > 0 ? newOutbox(spec.writeBehindFds) : null;
-    const directReads = spec.directReads ? newDirectReads() : null;
-    const proc = new WasmProcess(this, worker, channel, outbox, directReads, events);
+    const directFds = spec.directFds ? newDirectFds() : null;
+    const proc = new WasmProcess(this, worker, channel, directFds, events);
     worker.setHandlers(
       (m) => {
         if (!proc.alive) return;
@@ -213,7 +197,7 @@ export class WasmPlatform implements Platform {
     const msg: StartMessage = {
       type: 'start', module: spec.module, memory: spec.memory, memoryImport: spec.memoryImport,
       channel, doorbell: this.doorbell, args: spec.args, env: spec.env, vdso: spec.vdso,
-      abis: spec.abis, exitCall: spec.exitCall, outbox, directReads,
+      abis: spec.abis, exitCall: spec.exitCall, directFds,
       clockOrigin: performance.timeOrigin,
     };
     worker.post(msg);
@@ -265,22 +249,12 @@ export class WasmPlatform implements Platform {
     Atomics.store(this.bell, BELL_SPIN, this.spinAllowed() ? PROCESS_SPIN : 0);
   }
 
-  /** Whether any process has queued writes the kernel has not taken yet. */
-  private outboxesPending(): boolean {
-    for (const p of this.procs) if (p.outbox && outboxPending(p.outbox)) return true;
-    return false;
-  }
-
   /** Serves every pending request once; returns how many were taken. */
   private serveAll(): number {
     let n = 0;
     for (const p of this.procs) {
       const i32 = p.views.i32;
-      // The request is looked at first: every write the process queued before it trapped is
-      // then in the outbox, and goes out before the call is served.
-      const requested = Atomics.load(i32, STATE) === REQUEST;
-      p.drain();
-      if (!requested) continue;
+      if (Atomics.load(i32, STATE) !== REQUEST) continue;
       Atomics.store(i32, STATE, SERVING);
       n++;
       let r: number | Promise<number>;
@@ -323,8 +297,6 @@ export class WasmPlatform implements Platform {
           lastYield = Date.now();
           continue;
         }
-        // Writes queued while the outboxes were drained rang no bell (outbox.ts): take them now.
-        if (this.outboxesPending()) continue;
         if (this.spinAllowed()) {
           let i = 0;
           while (i < polls && Atomics.load(bell, BELL_COUNT) === seen) i++;
