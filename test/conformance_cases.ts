@@ -290,8 +290,8 @@ done
     },
   },
   {
-    // The CLI queues small writes to host stdout without a round trip (write-behind): dropping
-    // FD_WRITE must stop that at once. The other modes (order across stdout/stderr, close,
+    // Under the CLI the process writes host stdout itself (direct fds): dropping FD_WRITE must
+    // stop that at once. The other modes (order across stdout/stderr, close,
     // renumber, EPIPE) are CLI-only: test/kernel/host_stdio.test.ts.
     name: 'write_behind.c: a write after fd_fdstat_set_rights drops FD_WRITE from stdout',
     program: 'write_behind',

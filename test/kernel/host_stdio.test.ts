@@ -1,7 +1,7 @@
-// `wasmvisor run`'s host stdout and stderr: writes the process queues without a round trip
-// (write-behind, platform/wasm/outbox.ts) keep the order the program made them in, across fds
-// and around writes too big to queue; closing, moving or restricting fd 1 stops the queueing at
-// once; a reader that goes away is an EPIPE the program sees.
+// `wasmvisor run`'s host stdout and stderr, which the program's process writes itself on the
+// command's fds (direct fds, platform/wasm/direct_fds.ts): the order the program wrote in is kept
+// across fds and around big and gather writes; closing, moving or restricting fd 1 takes effect
+// at once; a reader that goes away is an EPIPE the program sees.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -43,7 +43,7 @@ test('stdout and stderr keep the order the program wrote them in (2>&1), big and
   assert.equal(firstDiff, -1, `line ${firstDiff}: ${got[firstDiff]?.slice(0, 40)} instead of ${want[firstDiff]?.slice(0, 40)}`);
 });
 
-test('a closed, restricted or renumbered fd 1 stops taking queued writes', async () => {
+test('a closed, restricted or renumbered fd 1 is no longer written directly', async () => {
   let r = await cli(['run', PROG, 'after-close']);
   assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'before\n', 'write after close: errno 8\n']); // EBADF
   r = await cli(['run', PROG, 'after-rights']);

@@ -1,6 +1,6 @@
-/* Host stdout/stderr as `wasmvisor run` gives them (writes may be queued without a round trip):
+/* Host stdout/stderr as `wasmvisor run` gives them (the process writes them itself, no round trip):
  *   write_behind interleave N   N times "out K\n" to fd 1 then "err K\n" to fd 2, with a
- *                               gather write and a 100 KiB write (larger than any queued one)
+ *                               gather write and a 100 KiB write
  *                               to fd 1 in the middle: the order must survive 2>&1.
  *   write_behind after-close    close fd 1, then a write to it must fail (EBADF), on fd 2.
  *   write_behind after-rights   drop FD_WRITE from fd 1: a write must fail (ENOTCAPABLE).
@@ -55,7 +55,7 @@ int main(int argc, char **argv) {
       fmt(line, "err ", k);
       put(2, line);
       if (k == n / 2) {
-        /* A gather write of three pieces, then a write too big to queue. */
+        /* A gather write of three pieces, then a big write. */
         __wasi_ciovec_t iovs[3] = {{(const uint8_t *)"gath", 4}, {(const uint8_t *)"er", 2}, {(const uint8_t *)"ed\n", 3}};
         __wasi_size_t w;
         __wasi_fd_write(1, iovs, 3, &w);
