@@ -38,6 +38,9 @@ export function prespawnProcessWorker(): void {
 
 export class NodeWorkerHost implements WorkerHost {
   readonly cores = availableParallelism();
+  // A Node worker's bootstrap is ~40-75 ms of CPU; Node has no per-process cap on wasm memory
+  // reservations like Chromium's renderer (which ran out after ~124), so a worker runs 256 programs.
+  readonly runsPerWorker = 256;
 
   spawn(): ProcessWorker {
     const pre = prespawned.shift();

@@ -16,5 +16,12 @@ export interface ProcessWorker {
 
 export interface WorkerHost {
   readonly cores: number;
+  /**
+   * Programs one worker may run before it is retired (default: the platform's, 16). A worker
+   * started costs tens of milliseconds of CPU (its runtime's bootstrap), which competes with the
+   * programs running meanwhile; a host where old memories cannot exhaust the address space keeps
+   * its workers longer.
+   */
+  readonly runsPerWorker?: number;
   spawn(): ProcessWorker;
 }

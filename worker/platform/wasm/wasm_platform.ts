@@ -29,8 +29,9 @@ const BLOCK_MS = 1;
 /** Polls a process makes for its answer before it sleeps, while a core is free. */
 const PROCESS_SPIN = 1 << 16;
 /**
- * Programs one process worker runs before it is retired. Chromium ran out of address space after
- * ~124 programs when workers were reused forever (their old memories were not yet collected).
+ * Programs one process worker runs before it is retired, unless its host says otherwise. Chromium
+ * ran out of address space after ~124 programs when workers were reused forever (their old
+ * memories were not yet collected).
  */
 const RUNS_PER_WORKER = 16;
 /** The serving loop yields to the event loop at least this often (ms). */
@@ -217,7 +218,7 @@ export class WasmPlatform implements Platform {
     this.runs.set(worker, runs);
     // A worker keeps the memories of the programs it ran until it collects garbage, and each
     // wasm memory reserves gigabytes of address space: retire workers after a few programs.
-    if (!this.closed && runs < RUNS_PER_WORKER && this.warm.length < this.warmTarget + 2) this.warm.push(worker);
+    if (!this.closed && runs < (this.host.runsPerWorker ?? RUNS_PER_WORKER) && this.warm.length < this.warmTarget + 2) this.warm.push(worker);
     else worker.terminate();
   }
 
