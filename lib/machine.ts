@@ -4,10 +4,10 @@
 // streams' backpressure reaching the kernel) and whose stdin is a WritableStream.
 // Everything here is plain ES (web streams exist in Node and browsers alike): no DOM, no node:.
 import type {
-  ContainerInfo, ContainerState, ImageInfo, ImportProgress, ProcessEventSink, RunOptions, RunResult,
+  ContainerInfo, ContainersApi, ContainerState, ImageInfo, ImagesApi, ImportProgress, ProcessEventSink, RunOptions, RunResult,
 } from '../worker/api/types.js';
 
-export type { ContainerInfo, ContainerState, ImageInfo, ImportProgress, RunOptions, RunResult };
+export type { ContainerInfo, ContainersApi, ContainerState, ImageInfo, ImagesApi, ImportProgress, RunOptions, RunResult };
 
 /** Which machine createMachine boots. */
 export interface MachineOptions {
@@ -69,26 +69,10 @@ export interface Machine {
     /** The names in a directory, sorted. */
     readdir(path: string): Promise<string[]>;
   };
-  /** The image store. */
-  images: {
-    /**
-     * Imports an image archive (`docker save` or OCI image layout, optionally gzipped) given as
-     * bytes or as a URL to fetch; resolves with the images it held. A bad archive is refused with
-     * an error naming the problem and leaves the store as it was.
-     */
-    load(source: Uint8Array | { url: string }, onProgress?: ImportProgress): Promise<ImageInfo[]>;
-    list(): Promise<ImageInfo[]>;
-    /** rmi: untags `ref`, and deletes the image and the blobs no other image uses. */
-    remove(ref: string): Promise<{ untagged: string[]; deleted: string[] }>;
-    stats(): Promise<{ blobs: number; bytes: number; images: number }>;
-  };
+  /** The image store (docker save / OCI layout archives; load, list, remove, stats). */
+  images: ImagesApi;
   /** The containers (as runsc list/state/kill/delete). */
-  containers: {
-    list(all?: boolean): Promise<ContainerInfo[]>;
-    state(id: string): Promise<ContainerState>;
-    kill(id: string, signal?: string | number): Promise<void>;
-    delete(id: string, force?: boolean): Promise<void>;
-  };
+  containers: ContainersApi;
   /**
    * Kills every process and stops the kernel's workers; the machine cannot be used afterwards.
    * Processes still running end with exit status 137. A stored machine (`persist`) first stores
