@@ -143,12 +143,6 @@ declare global {
   }
 }
 
-/** The hint given when the page cannot share memory with its workers. */
-export const ISOLATION_HINT =
-  'SharedArrayBuffer needs a cross-origin isolated page: serve it with ' +
-  "'Cross-Origin-Opener-Policy: same-origin' and 'Cross-Origin-Embedder-Policy: require-corp' " +
-  '(and, inside an iframe, allow="cross-origin-isolated")';
-
 /** Why this page cannot run the kernel, and what to change; undefined when it can. */
 export function isolationProblem(): string | undefined {
   if (isIsolated()) return undefined;
