@@ -28,6 +28,19 @@ async function hostFs(): Promise<HostFs | null> {
 /** Slept on for a millisecond when a non-blocking host fd is full. */
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * random_get hands out bytes from a pool refilled 64 KiB at a time (each byte is handed out once,
+ * across all the programs this worker runs): crypto.getRandomValues costs about a microsecond a
+ * call, whatever the size. Allocated on the first random_get, not at every start.
+ */
+const random = {
+  get pool(): Uint8Array {
+    return (this.bytes ??= new Uint8Array(65536));
+  },
+  bytes: null as Uint8Array | null,
+  pos: 65536,
+};
+
 /** Bounds of a process's adaptive spin (polls of its channel before it sleeps). */
 const MAX_SPIN = 1 << 16;
 const MIN_SPIN = 2048;
@@ -148,10 +161,6 @@ function run(msg: StartMessage, port: Port): void {
         return 0;
       }
     : null;
-  // random_get hands out bytes from a pool refilled 64 KiB at a time (each byte is handed out
-  // once): crypto.getRandomValues costs about a microsecond a call, whatever the size.
-  const pool = new Uint8Array(65536);
-  let poolPos = pool.length;
   const vdso: Record<VdsoOp, (...a: never[]) => number> = {
     args_sizes: (c: number, s: number) => sizes(argBytes, c, s),
     args: (p: number, b: number) => fill(argBytes, p, b),
@@ -169,13 +178,13 @@ function run(msg: StartMessage, port: Port): void {
       if (!inBounds(buf, len)) return EFAULT;
       const total = len >>> 0;
       for (let off = 0; off < total; ) {
-        if (poolPos === pool.length) {
-          crypto.getRandomValues(pool);
-          poolPos = 0;
+        if (random.pos === random.pool.length) {
+          crypto.getRandomValues(random.pool);
+          random.pos = 0;
         }
-        const n = Math.min(total - off, pool.length - poolPos);
-        u8.set(pool.subarray(poolPos, poolPos + n), (buf >>> 0) + off);
-        poolPos += n;
+        const n = Math.min(total - off, random.pool.length - random.pos);
+        u8.set(random.pool.subarray(random.pos, random.pos + n), (buf >>> 0) + off);
+        random.pos += n;
         off += n;
       }
       return 0;
