@@ -84,10 +84,10 @@ export function targets(results) {
   for (const [env, label] of envs) {
     const r = results[env];
     if (!r) continue;
+    // Chromium's limit is issue 9's (3x the shim's same-thread call); Node keeps the first one's 2x.
+    const limit = env === 'chromium' ? 3 : 2;
+    const spin = r.pingpong?.spin?.median;
     for (const row of ['pwrite', 'seek']) {
-      // Chromium's limit is issue 9's (3x the shim's same-thread call); Node keeps the first one's 2x.
-      const limit = env === 'chromium' ? 3 : 2;
-      const spin = r.pingpong?.spin?.median;
       const floor = spin > limit * med(r, 'shim', row)
         ? `; unreachable with the kernel in another thread: the raw spinning round trip alone is ${fmtValue(spin)} ns, ` +
           `more than ${limit}x the shim's same-thread call (${fmtValue(limit * med(r, 'shim', row))} ns)`
@@ -99,7 +99,6 @@ export function targets(results) {
       // Issue 9: within 1.5x of what the design costs at best here — Chromium's raw spinning round
       // trip between two workers plus the kernel's own dispatch, measured in Node (wasmvisor's
       // crossing there minus Node's raw spinning round trip).
-      const spin = r.pingpong?.spin?.median;
       const nodeSpin = results.node?.pingpong?.spin?.median;
       for (const row of ['pwrite', 'seek']) {
         const dispatch = med(results.node, 'wasmvisor', row) - nodeSpin;
