@@ -173,7 +173,8 @@ export function isIsolated(): boolean {
   return globalThis.crossOriginIsolated === true && typeof SharedArrayBuffer === 'function';
 }
 
-function errorMessage(err: unknown): string {
+/** The message of an error (also one that crossed a worker boundary as a plain object). */
+export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   if (err && typeof err === 'object' && 'message' in err) return String((err as { message: unknown }).message);
   return String(err);

@@ -5,8 +5,8 @@
 // the status line, "Load image" and Share/Embed controls. Runs `files`/`image`/`cmd` on load: at
 // once in an embed, typed at the prompt (run with Enter) on the stored playground machine.
 // Asks for persistent storage and has the kernel store the machine when the page is hidden or left.
-import { isolationProblem, startKernel } from './client.js';
-import { mountConsole, type MountedConsole } from './console/console.js';
+import { errorMessage, isolationProblem, startKernel } from './client.js';
+import { mountConsole, writeNote, type MountedConsole } from './console/console.js';
 import { findImageImportElements, mountImageImport } from './image_import.js';
 import { isArchiveUrl, parsePageOptions, type PageOptions } from './embed/options.js';
 import { serveEmbed } from './embed/server.js';
@@ -61,7 +61,7 @@ serveEmbed(client, { trusted: options.trusted, reset: options.framed || options.
 client.ready.then(
   (version) => show('ready', `kernel booted, version ${version}`),
   (err: unknown) => {
-    show('error', `kernel failed to boot: ${err instanceof Error ? err.message : String(err)}`);
+    show('error', `kernel failed to boot: ${errorMessage(err)}`);
     console.error('wasmvisor: kernel failed to boot', err);
   },
 );
@@ -88,24 +88,22 @@ if (terminal) {
   }
 }
 
-const yellow = (term: Terminal, text: string): void => term.write(`\x1b[33mwasmvisor: ${text.replace(/[\x00-\x1f\x7f]/g, ' ')}\x1b[0m\r\n`);
-const red = (term: Terminal, text: string): void => term.write(`\x1b[31mwasmvisor: ${text.replace(/[\x00-\x1f\x7f]/g, ' ')}\x1b[0m\r\n`);
 
 /** The image ref to run, once the `image` option's archive (if it is a URL) is loaded. */
 let imageRef: string | undefined;
 
 /** Before the shell starts: the URL's problems, then `files` unpacked and an `image` archive loaded. */
 async function prepare(term: Terminal, o: PageOptions): Promise<void> {
-  for (const p of o.problems) yellow(term, p);
+  for (const p of o.problems) writeNote(term, p);
   await client.ready;
   if (o.files) {
     try {
       const res = await fetch(o.files);
       if (!res.ok) throw new Error(`HTTP ${res.status} ${res.statusText}`);
       const n = await client.fs.extract('/root', new Uint8Array(await res.arrayBuffer()));
-      yellow(term, `unpacked ${n} entries of ${o.files} into /root`);
+      writeNote(term, `unpacked ${n} entries of ${o.files} into /root`);
     } catch (err) {
-      red(term, `files=${o.files}: ${err instanceof Error ? err.message : String(err)}`);
+      writeNote(term, `files=${o.files}: ${errorMessage(err)}`, 'red');
     }
   }
   if (o.image && isArchiveUrl(o.image)) {
@@ -114,7 +112,7 @@ async function prepare(term: Terminal, o: PageOptions): Promise<void> {
       imageRef = images[0]?.refs[0] ?? images[0]?.id;
       if (!imageRef) throw new Error('the archive holds no image');
     } catch (err) {
-      red(term, `image=${o.image}: ${err instanceof Error ? err.message : String(err)}`);
+      writeNote(term, `image=${o.image}: ${errorMessage(err)}`, 'red');
     }
   } else imageRef = o.image;
 }

@@ -80,6 +80,14 @@ export function mountConsole(
 }
 
 /**
+ * One line from the page (not from a program) in the terminal: "wasmvisor: TEXT", yellow for a
+ * note, red for an error; control characters in TEXT are shown as spaces.
+ */
+export function writeNote(term: Terminal, text: string, color: 'yellow' | 'red' = 'yellow'): void {
+  term.write(`\x1b[${color === 'red' ? 31 : 33}mwasmvisor: ${text.replace(/[\x00-\x1f\x7f]/g, ' ')}\x1b[0m\r\n`);
+}
+
+/**
  * Prints the kernel's note about where the machine lives (status().machineNote), if any, once as a
  * yellow line. Settles when done (or when the kernel did not answer); never rejects.
  */
@@ -87,7 +95,7 @@ function showMachineNote(term: Terminal, client: WasmvisorClient, waitMs = 3000)
   const note = client.ready
     .then(() => client.status())
     .then((s) => {
-      if (s.machineNote) term.write(`\x1b[33mwasmvisor: ${s.machineNote.replace(/[\x00-\x1f\x7f]/g, ' ')}\x1b[0m\r\n`);
+      if (s.machineNote) writeNote(term, s.machineNote);
     })
     .catch(() => {});
   // A kernel slow to answer status() does not hold the shell back for long (the note is then

@@ -2,7 +2,7 @@
 // told to trust — and from no one else: a message from any other origin reaches nothing but an
 // error event naming that origin — streams a spawned program's output and exit to the window
 // that spawned it, and tells the parent when the kernel is ready (or why it is not).
-import type { WasmvisorClient } from '../client.js';
+import { errorMessage, type WasmvisorClient } from '../client.js';
 import type { MachineChoice, ProcessEvent } from '../../worker/api/types.js';
 import { type Answer, BadRequest, type Event, type Id, PROTOCOL_VERSION, type Request, isForUs, parseRequest } from './protocol.js';
 
@@ -14,11 +14,6 @@ export interface EmbedServerOptions {
    * follows). Absent on the top-level playground, whose stored machine is never reset this way.
    */
   reset?: () => void;
-}
-
-function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  return String(err);
 }
 
 function machineLabel(m: MachineChoice): string {
