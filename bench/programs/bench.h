@@ -101,6 +101,24 @@ static __attribute__((unused)) uint64_t now_ns(void) {
   return t;
 }
 
+/* Writes `total` bytes of a-z to stdout in writes of `size` bytes from `buf` (at least `size`
+ * long), timed; reports "stdout <ns> <bytes>". Rows 4 (io.c) and 12b (host.c). */
+static __attribute__((unused)) void stdout_bench(uint8_t *buf, uint32_t size, uint64_t total) {
+  for (uint32_t k = 0; k < size; k++) buf[k] = (uint8_t)('a' + k % 26);
+  uint64_t t0 = now_ns();
+  uint64_t done = 0;
+  while (done < total) {
+    ciovec_t iov = {buf, size};
+    uint32_t n = 0;
+    int32_t e = wasi_fd_write(1, &iov, 1, &n);
+    if (e) die("fd_write stdout", e);
+    if (n == 0) die("fd_write stdout wrote nothing", 0);
+    done += n;
+  }
+  uint64_t t1 = now_ns();
+  report("stdout", t1 - t0, done);
+}
+
 static char arg_buf[4096];
 static char *arg_ptrs[64];
 static uint32_t argc_;

@@ -17,19 +17,7 @@ static uint8_t chunk[MAX_CHUNK];
 
 static void do_stdout(uint64_t total, uint32_t size) {
   if (size == 0 || size > MAX_CHUNK) die("chunk size must be 1..65536", (int32_t)size);
-  for (uint32_t k = 0; k < size; k++) chunk[k] = (uint8_t)('a' + k % 26);
-  uint64_t t0 = now_ns();
-  uint64_t done = 0;
-  while (done < total) {
-    ciovec_t iov = {chunk, size};
-    uint32_t n = 0;
-    int32_t e = wasi_fd_write(1, &iov, 1, &n);
-    if (e) die("fd_write stdout", e);
-    if (n == 0) die("fd_write stdout wrote nothing", 0);
-    done += n;
-  }
-  uint64_t t1 = now_ns();
-  report("stdout", t1 - t0, done);
+  stdout_bench(chunk, size, total);
 }
 
 static void do_files(uint64_t count) {

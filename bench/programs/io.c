@@ -10,19 +10,7 @@
 static uint8_t chunk[CHUNK];
 
 static void do_stdout(uint64_t total) {
-  for (uint32_t k = 0; k < CHUNK; k++) chunk[k] = (uint8_t)('a' + k % 26);
-  uint64_t t0 = now_ns();
-  uint64_t done = 0;
-  while (done < total) {
-    ciovec_t iov = {chunk, CHUNK};
-    uint32_t n = 0;
-    int32_t e = wasi_fd_write(1, &iov, 1, &n);
-    if (e) die("fd_write stdout", e);
-    if (n == 0) die("fd_write stdout wrote nothing", 0);
-    done += n;
-  }
-  uint64_t t1 = now_ns();
-  report("stdout", t1 - t0, done);
+  stdout_bench(chunk, CHUNK, total);
 }
 
 static void do_file(uint64_t total) {
