@@ -46,14 +46,25 @@ export function errnoName(e: number): string {
   return NAMES[e] ?? `errno ${e}`;
 }
 
+/** V8's Error.stackTraceLimit (other engines ignore it). */
+const ErrorLimit = Error as { stackTraceLimit?: number };
+
 /**
  * How every kernel layer reports a failure. A syscall table turns it into its ABI's errno; any
  * other exception escaping a handler is a kernel bug, logged and answered with EIO, never
- * allowed to take the kernel down.
+ * allowed to take the kernel down. A SysError is an answer, not a bug: it carries no stack
+ * trace, whose capture (~3 µs under Node) would be most of the cost of a failed lookup (a
+ * missing name before O_CREAT, a PATH search).
  */
 export class SysError extends Error {
   constructor(readonly errno: Errno, detail?: string) {
-    super(detail ? `${errnoName(errno)}: ${detail}` : errnoName(errno));
+    const limit = ErrorLimit.stackTraceLimit;
+    ErrorLimit.stackTraceLimit = 0;
+    try {
+      super(detail ? `${errnoName(errno)}: ${detail}` : errnoName(errno));
+    } finally {
+      ErrorLimit.stackTraceLimit = limit;
+    }
   }
 }
 
