@@ -75,8 +75,13 @@ export interface StartMessage {
   env: string[];
   /** Serve the vDSO calls in the worker (false under --strace so every call is seen). */
   vdso: boolean;
-  /** The ABI modules to stub, and the call a return from _start traps with. */
-  abis: readonly AbiImports[];
+  /**
+   * The ABI modules to stub, sent the first time a worker is given this set (null afterwards:
+   * the worker keeps them, and the import object it built from them, under abiId).
+   */
+  abis: readonly AbiImports[] | null;
+  abiId: number;
+  /** The call a return from _start traps with. */
   exitCall: number;
   /** The direct-fd tables (direct_fds.ts), or null when the kernel hands out none. */
   directFds: SharedArrayBuffer | null;

@@ -10,7 +10,7 @@ import {
   ARG0, EXITED, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
   STATE, WAITING, type ProcessMessage, type StartMessage,
 } from './channel.js';
-import type { VdsoOp } from '../platform.js';
+import type { AbiImports, VdsoOp } from '../platform.js';
 import { directFd } from './direct_fds.js';
 
 /** node:fs's synchronous read and write under Node (direct fds); null in a browser. */
@@ -61,67 +61,85 @@ async function parentPort(): Promise<Port> {
   return { post: (m) => self.postMessage(m), onMessage: (cb) => (self.onmessage = (e) => cb(e.data)) };
 }
 
-function run(msg: StartMessage, port: Port): void {
-  const { i32, i64 } = channelViews(msg.channel);
-  const bell = new Int32Array(msg.doorbell);
-  const memory = msg.memory;
-  let dv = new DataView(memory ? memory.buffer : new ArrayBuffer(0));
-  let u8 = new Uint8Array(dv.buffer);
+// ---- the running program ----
+// A worker runs one program at a time, so the state of the current one lives here and the
+// import object (~90 stubs, the vDSO, the direct-fd calls) is built once per ABI set and reused
+// by every program the worker runs: a start only points these at the new program's channel,
+// memory, arguments and tables (building the stubs was ~0.2 ms of each start).
 
-  /** Makes sure [ptr, ptr+len) is inside memory (refreshing views after growth). */
-  const inBounds = (ptr: number, len: number): boolean => {
-    const end = (ptr >>> 0) + (len >>> 0);
-    if (end <= dv.byteLength) return true;
-    if (!memory) return false;
-    dv = new DataView(memory.buffer);
-    u8 = new Uint8Array(dv.buffer);
-    return end <= dv.byteLength;
-  };
+let i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
+let i64: BigInt64Array<ArrayBufferLike> = new BigInt64Array(0);
+let bell: Int32Array<ArrayBufferLike> = new Int32Array(0);
+let memory: WebAssembly.Memory | null = null;
+let dv: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+let u8: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
+let argBytes: Uint8Array[] = [];
+let envBytes: Uint8Array[] = [];
+let directTable: Int32Array | null = null;
+/** CLOCK_MONOTONIC on the kernel's timeline (its performance.now()), whatever this worker's origin. */
+let monoOffset = 0;
+let monoBase = 0n;
+let realBase = 0n;
+/** The adaptive spin budget (kept across programs: it measures this machine, not a program). */
+let spinBudget = MAX_SPIN;
 
-  let spinBudget = MAX_SPIN;
-  /** The trap into the kernel: post the call, ring, spin, sleep, return the errno. */
-  const trap = (num: number): number => {
-    i32[NUMBER] = num;
-    Atomics.store(i32, STATE, REQUEST);
-    Atomics.add(bell, BELL_COUNT, 1);
-    if (Atomics.load(bell, BELL_SLEEPING) !== 0) Atomics.notify(bell, BELL_COUNT);
-    // Spin (adaptively: a budget that doubles when spinning caught the answer and halves when
-    // it did not), then sleep.
-    const spins = Math.min(Atomics.load(bell, BELL_SPIN), spinBudget);
-    if (spins > 0) {
-      let k = 0;
-      while (k < spins && Atomics.load(i32, STATE) !== RESPONSE) k++;
-      spinBudget = k < spins ? Math.min(spinBudget * 2, MAX_SPIN) : Math.max(spinBudget >> 1, MIN_SPIN);
+/** Makes sure [ptr, ptr+len) is inside memory (refreshing views after growth). */
+function inBounds(ptr: number, len: number): boolean {
+  const end = (ptr >>> 0) + (len >>> 0);
+  if (end <= dv.byteLength) return true;
+  if (!memory) return false;
+  dv = new DataView(memory.buffer);
+  u8 = new Uint8Array(dv.buffer);
+  return end <= dv.byteLength;
+}
+
+/** The trap into the kernel: post the call, ring, spin, sleep, return the errno. */
+function trap(num: number): number {
+  i32[NUMBER] = num;
+  Atomics.store(i32, STATE, REQUEST);
+  Atomics.add(bell, BELL_COUNT, 1);
+  if (Atomics.load(bell, BELL_SLEEPING) !== 0) Atomics.notify(bell, BELL_COUNT);
+  // Spin (adaptively: a budget that doubles when spinning caught the answer and halves when
+  // it did not), then sleep.
+  const spins = Math.min(Atomics.load(bell, BELL_SPIN), spinBudget);
+  if (spins > 0) {
+    let k = 0;
+    while (k < spins && Atomics.load(i32, STATE) !== RESPONSE) k++;
+    spinBudget = k < spins ? Math.min(spinBudget * 2, MAX_SPIN) : Math.max(spinBudget >> 1, MIN_SPIN);
+  }
+  for (;;) {
+    const s = Atomics.load(i32, STATE);
+    if (s === RESPONSE) break;
+    Atomics.store(i32, WAITING, 1);
+    Atomics.wait(i32, STATE, s, 1000);
+    Atomics.store(i32, WAITING, 0);
+  }
+  const r = i32[RESULT]!;
+  Atomics.store(i32, STATE, IDLE);
+  if (r === EXITED) throw new ProgramExited();
+  return r;
+}
+
+function stub(num: number, wide: readonly boolean[]) {
+  return function (...args: (number | bigint)[]): number {
+    for (let k = 0; k < args.length; k++) {
+      if (wide[k]) i64[k] = args[k] as bigint;
+      else i32[ARG0 + k] = args[k] as number;
     }
-    for (;;) {
-      const s = Atomics.load(i32, STATE);
-      if (s === RESPONSE) break;
-      Atomics.store(i32, WAITING, 1);
-      Atomics.wait(i32, STATE, s, 1000);
-      Atomics.store(i32, WAITING, 0);
-    }
-    const r = i32[RESULT]!;
-    Atomics.store(i32, STATE, IDLE);
-    if (r === EXITED) throw new ProgramExited();
-    return r;
+    return trap(num);
   };
+}
 
-  const stub = (num: number, wide: readonly boolean[]) =>
-    function (...args: (number | bigint)[]): number {
-      for (let k = 0; k < args.length; k++) {
-        if (wide[k]) i64[k] = args[k] as bigint;
-        else i32[ARG0 + k] = args[k] as number;
-      }
-      return trap(num);
-    };
+// ---- the vDSO ----
+const enc = new TextEncoder();
+const encodeList = (list: string[]) => list.map((s) => enc.encode(s + '\0'));
+// Under Node, process.hrtime is a cheaper nanosecond clock than performance.now(): it is lined
+// up with the kernel's timeline at each start and used for both clocks.
+const hrtime = (globalThis as { process?: { hrtime?: { bigint?: () => bigint } } }).process?.hrtime?.bigint;
+const origin = performance.timeOrigin;
 
-  // ---- the vDSO ----
-  // The errnos it answers with are the ABI's (every table the process has agrees on them).
-  const { fault: EFAULT, inval: EINVAL } = msg.abis[0]?.vdsoErrno ?? { fault: -1, inval: -1 };
-  const enc = new TextEncoder();
-  const encodeList = (list: string[]) => list.map((s) => enc.encode(s + '\0'));
-  const argBytes = encodeList(msg.args);
-  const envBytes = encodeList(msg.env);
+/** The vDSO calls, answering with the ABI's errnos for a bad pointer and a bad argument. */
+function makeVdso(EFAULT: number, EINVAL: number): Record<VdsoOp, (...a: never[]) => number> {
   const sizes = (list: Uint8Array[], countPtr: number, sizePtr: number): number => {
     if (!inBounds(countPtr, 4) || !inBounds(sizePtr, 4)) return EFAULT;
     dv.setUint32(countPtr, list.length, true);
@@ -139,9 +157,6 @@ function run(msg: StartMessage, port: Port): void {
     });
     return 0;
   };
-  const origin = performance.timeOrigin;
-  // CLOCK_MONOTONIC on the kernel's timeline (its performance.now()), whatever this worker's origin.
-  const monoOffset = origin - msg.clockOrigin;
   const writeNs = (ptr: number, ns: number): number => {
     if (!inBounds(ptr, 8)) return EFAULT;
     const hi = Math.floor(ns / 4294967296);
@@ -149,11 +164,6 @@ function run(msg: StartMessage, port: Port): void {
     dv.setUint32(ptr + 4, hi, true);
     return 0;
   };
-  // Under Node, process.hrtime is a cheaper nanosecond clock than performance.now(): line it up
-  // with the kernel's timeline once and use it for both clocks.
-  const hrtime = (globalThis as { process?: { hrtime?: { bigint?: () => bigint } } }).process?.hrtime?.bigint;
-  const monoBase = hrtime ? hrtime() - BigInt(Math.round((monoOffset + performance.now()) * 1e6)) : 0n;
-  const realBase = monoBase - BigInt(Math.round(msg.clockOrigin * 1e6));
   const clockNow = hrtime
     ? (ptr: number, base: bigint): number => {
         if (!inBounds(ptr, 8)) return EFAULT;
@@ -161,7 +171,7 @@ function run(msg: StartMessage, port: Port): void {
         return 0;
       }
     : null;
-  const vdso: Record<VdsoOp, (...a: never[]) => number> = {
+  return {
     args_sizes: (c: number, s: number) => sizes(argBytes, c, s),
     args: (p: number, b: number) => fill(argBytes, p, b),
     environ_sizes: (c: number, s: number) => sizes(envBytes, c, s),
@@ -191,91 +201,135 @@ function run(msg: StartMessage, port: Port): void {
     },
     yield: () => 0,
   };
+}
 
-  // ---- direct fds ----
-  // A pread or a write of a direct fd is made here on the host fd (direct_fds.ts). Anything
-  // unusual (bad pointers, an offset past 2^53, a host error before any byte moved) traps
-  // instead, and the kernel answers it: a pread has no side effect, and a write that failed
-  // wrote nothing, so the kernel's own attempt is the call as the program made it.
-  const directTable = msg.directFds && host ? new Int32Array(msg.directFds) : null;
-  /** Every iovec of a call is inside memory (and the list and the result pointer too). */
-  const iovsInBounds = (at: number, count: number, out: number): boolean => {
-    if (count >>> 0 > 1024 || !inBounds(at, count * 8) || !inBounds(out, 4)) return false;
+// ---- direct fds ----
+// A pread or a write of a direct fd is made here on the host fd (direct_fds.ts). Anything
+// unusual (bad pointers, an offset past 2^53, a host error before any byte moved) traps
+// instead, and the kernel answers it: a pread has no side effect, and a write that failed
+// wrote nothing, so the kernel's own attempt is the call as the program made it.
+
+/** Every iovec of a call is inside memory (and the list and the result pointer too). */
+function iovsInBounds(at: number, count: number, out: number): boolean {
+  if (count >>> 0 > 1024 || !inBounds(at, count * 8) || !inBounds(out, 4)) return false;
+  for (let k = 0; k < count; k++) {
+    if (!inBounds(dv.getUint32(at + 8 * k, true), dv.getUint32(at + 8 * k + 4, true))) return false;
+  }
+  return true;
+}
+
+function directWrite(trapWrite: (...a: (number | bigint)[]) => number) {
+  return function (fd: number, iovs: number, count: number, writtenPtr: number): number {
+    const hostFd = directTable ? directFd(directTable, 'write', fd) : -1;
+    const at = iovs >>> 0;
+    const out = writtenPtr >>> 0;
+    if (hostFd < 0 || !iovsInBounds(at, count, out)) return trapWrite(fd, iovs, count, writtenPtr);
+    let total = 0;
     for (let k = 0; k < count; k++) {
-      if (!inBounds(dv.getUint32(at + 8 * k, true), dv.getUint32(at + 8 * k + 4, true))) return false;
-    }
-    return true;
-  };
-  const directWrite = (trapWrite: (...a: (number | bigint)[]) => number) =>
-    function (fd: number, iovs: number, count: number, writtenPtr: number): number {
-      const hostFd = directFd(directTable!, 'write', fd);
-      const at = iovs >>> 0;
-      const out = writtenPtr >>> 0;
-      if (hostFd < 0 || !iovsInBounds(at, count, out)) return trapWrite(fd, iovs, count, writtenPtr);
-      let total = 0;
-      for (let k = 0; k < count; k++) {
-        const ptr = dv.getUint32(at + 8 * k, true);
-        const len = dv.getUint32(at + 8 * k + 4, true);
-        let off = 0;
-        while (off < len) {
-          try {
-            off += host!.writeSync(hostFd, u8, ptr + off, len - off);
-          } catch (e) {
-            if ((e as { code?: string }).code === 'EAGAIN') {
-              Atomics.wait(sleeper, 0, 0, 1); // a non-blocking pipe is full: wait for the reader
-              continue;
-            }
-            // Nothing written: the kernel makes the write and answers the error (EPIPE, ...).
-            if (total + off === 0) return trapWrite(fd, iovs, count, writtenPtr);
-            dv.setUint32(out, total + off, true); // a short write; the next one meets the error
-            return 0;
+      const ptr = dv.getUint32(at + 8 * k, true);
+      const len = dv.getUint32(at + 8 * k + 4, true);
+      let off = 0;
+      while (off < len) {
+        try {
+          off += host!.writeSync(hostFd, u8, ptr + off, len - off);
+        } catch (e) {
+          if ((e as { code?: string }).code === 'EAGAIN') {
+            Atomics.wait(sleeper, 0, 0, 1); // a non-blocking pipe is full: wait for the reader
+            continue;
           }
+          // Nothing written: the kernel makes the write and answers the error (EPIPE, ...).
+          if (total + off === 0) return trapWrite(fd, iovs, count, writtenPtr);
+          dv.setUint32(out, total + off, true); // a short write; the next one meets the error
+          return 0;
         }
-        total += len;
       }
-      dv.setUint32(out, total, true);
-      return 0;
-    };
-  const directRead = (trapRead: (...a: (number | bigint)[]) => number) =>
-    function (fd: number, iovs: number, count: number, offset: bigint, readPtr: number): number {
-      const hostFd = directFd(directTable!, 'read', fd);
-      const at = iovs >>> 0;
-      const out = readPtr >>> 0;
-      if (hostFd < 0 || offset < 0n || offset > 9007199254740991n || !iovsInBounds(at, count, out)) {
-        return trapRead(fd, iovs, count, offset, readPtr);
-      }
-      let pos = Number(offset);
-      let total = 0;
-      try {
-        for (let k = 0; k < count; k++) {
-          const len = dv.getUint32(at + 8 * k + 4, true);
-          if (len === 0) continue;
-          const n = host!.readSync(hostFd, u8, dv.getUint32(at + 8 * k, true), len, pos);
-          total += n;
-          pos += n;
-          if (n < len) break;
-        }
-      } catch {
-        return trapRead(fd, iovs, count, offset, readPtr);
-      }
-      dv.setUint32(out, total, true);
-      return 0;
-    };
+      total += len;
+    }
+    dv.setUint32(out, total, true);
+    return 0;
+  };
+}
 
+function directRead(trapRead: (...a: (number | bigint)[]) => number) {
+  return function (fd: number, iovs: number, count: number, offset: bigint, readPtr: number): number {
+    const hostFd = directTable ? directFd(directTable, 'read', fd) : -1;
+    const at = iovs >>> 0;
+    const out = readPtr >>> 0;
+    if (hostFd < 0 || offset < 0n || offset > 9007199254740991n || !iovsInBounds(at, count, out)) {
+      return trapRead(fd, iovs, count, offset, readPtr);
+    }
+    let pos = Number(offset);
+    let total = 0;
+    try {
+      for (let k = 0; k < count; k++) {
+        const len = dv.getUint32(at + 8 * k + 4, true);
+        if (len === 0) continue;
+        const n = host!.readSync(hostFd, u8, dv.getUint32(at + 8 * k, true), len, pos);
+        total += n;
+        pos += n;
+        if (n < len) break;
+      }
+    } catch {
+      return trapRead(fd, iovs, count, offset, readPtr);
+    }
+    dv.setUint32(out, total, true);
+    return 0;
+  };
+}
+
+// ---- the import object ----
+
+/** The ABI tables the kernel has sent this worker, by the id it gave them (sent once). */
+const abiTables = new Map<number, readonly AbiImports[]>();
+/** Import objects built, by ABI id, vDSO on/off and direct fds on/off. */
+const importObjects = new Map<string, WebAssembly.Imports>();
+
+function importObject(abis: readonly AbiImports[], abiId: number, vdsoOn: boolean, direct: boolean): WebAssembly.Imports {
+  const key = `${abiId}:${vdsoOn ? 1 : 0}:${direct ? 1 : 0}`;
+  const cached = importObjects.get(key);
+  if (cached) return cached;
+  // The errnos the vDSO answers with are the ABI's (every table the process has agrees on them).
+  const { fault, inval } = abis[0]?.vdsoErrno ?? { fault: -1, inval: -1 };
+  const vdso = makeVdso(fault, inval);
   const imports: WebAssembly.Imports = {};
-  for (const abi of msg.abis) {
+  for (const abi of abis) {
     const mod: WebAssembly.ModuleImports = {};
     for (const f of abi.functions) {
-      if (msg.vdso && f.vdso) mod[f.name] = vdso[f.vdso];
-      else if (directTable && f.gatherWrite) mod[f.name] = directWrite(stub(f.num, f.wide));
-      else if (directTable && f.positionedRead) mod[f.name] = directRead(stub(f.num, f.wide));
+      if (vdsoOn && f.vdso) mod[f.name] = vdso[f.vdso];
+      else if (direct && f.gatherWrite) mod[f.name] = directWrite(stub(f.num, f.wide));
+      else if (direct && f.positionedRead) mod[f.name] = directRead(stub(f.num, f.wide));
       else mod[f.name] = stub(f.num, f.wide);
     }
     imports[abi.module] = mod;
   }
+  importObjects.set(key, imports);
+  return imports;
+}
+
+function run(msg: StartMessage, port: Port): void {
+  if (msg.abis) abiTables.set(msg.abiId, msg.abis);
+  const abis = abiTables.get(msg.abiId);
+  if (!abis) {
+    port.post({ type: 'instantiate-error', message: `internal error: ABI tables ${msg.abiId} were never sent to this worker` });
+    return;
+  }
+  ({ i32, i64 } = channelViews(msg.channel));
+  bell = new Int32Array(msg.doorbell);
+  memory = msg.memory;
+  dv = new DataView(memory ? memory.buffer : new ArrayBuffer(0));
+  u8 = new Uint8Array(dv.buffer);
+  argBytes = encodeList(msg.args);
+  envBytes = encodeList(msg.env);
+  directTable = msg.directFds && host ? new Int32Array(msg.directFds) : null;
+  monoOffset = origin - msg.clockOrigin;
+  monoBase = hrtime ? hrtime() - BigInt(Math.round((monoOffset + performance.now()) * 1e6)) : 0n;
+  realBase = monoBase - BigInt(Math.round(msg.clockOrigin * 1e6));
+
+  let imports = importObject(abis, msg.abiId, msg.vdso, directTable !== null);
   if (memory && msg.memoryImport) {
-    const m = (imports[msg.memoryImport.module] ??= {});
-    m[msg.memoryImport.name] = memory;
+    // The memory is this program's own: a shallow copy of the shared import object carries it.
+    const { module: m, name } = msg.memoryImport;
+    imports = { ...imports, [m]: { ...imports[m], [name]: memory } };
   }
 
   let instance: WebAssembly.Instance;

@@ -4,7 +4,7 @@
 // handler can answer at once, otherwise when its promise settles), spins briefly while a core
 // is free (gVisor's systrap does the same) and otherwise sleeps in Atomics.waitAsync, yielding
 // to the event loop regularly so timers, messages and IndexedDB keep running.
-import type { DirectKind, Platform, ProcessEvents, ProcessHandle, ProcessSpec, SyscallArgs } from '../platform.js';
+import type { AbiImports, DirectKind, Platform, ProcessEvents, ProcessHandle, ProcessSpec, SyscallArgs } from '../platform.js';
 import {
   ARG0, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, newChannel, newDoorbell, NUMBER, REQUEST,
   RESPONSE, RESULT, SERVING, STATE, WAITING, EXITED, type ChannelViews, type StartMessage,
@@ -13,6 +13,9 @@ import type { ProcessWorker, WorkerHost } from './host.js';
 import { newDirectFds, setDirectFd } from './direct_fds.js';
 
 const EIO = 29;
+
+/** Ids for ABI sets, unique in this thread (several platforms may share workers' code, not workers). */
+let nextAbiId = 1;
 
 /**
  * How long the kernel keeps polling for the next request before it sleeps (ms), at most and at
@@ -198,7 +201,7 @@ export class WasmPlatform implements Platform {
     const msg: StartMessage = {
       type: 'start', module: spec.module, memory: spec.memory, memoryImport: spec.memoryImport,
       channel, doorbell: this.doorbell, args: spec.args, env: spec.env, vdso: spec.vdso,
-      abis: spec.abis, exitCall: spec.exitCall, directFds,
+      ...this.abisFor(worker, spec.abis), exitCall: spec.exitCall, directFds,
       clockOrigin: performance.timeOrigin,
     };
     worker.post(msg);
@@ -208,6 +211,22 @@ export class WasmPlatform implements Platform {
     setTimeout(() => this.refill(), 0);
     if (!this.looping) void this.loop();
     return proc;
+  }
+
+  /** Ids of the ABI sets processes were started with (the kernel's tables: one or two). */
+  private readonly abiIds = new WeakMap<readonly AbiImports[], number>();
+  /** The ABI set ids each worker has been sent (a warm worker keeps its import objects). */
+  private readonly abisSent = new WeakMap<ProcessWorker, Set<number>>();
+
+  /** The start message's ABI fields: the tables themselves only the first time for worker. */
+  private abisFor(worker: ProcessWorker, abis: readonly AbiImports[]): { abis: readonly AbiImports[] | null; abiId: number } {
+    let abiId = this.abiIds.get(abis);
+    if (abiId === undefined) this.abiIds.set(abis, (abiId = nextAbiId++));
+    let sent = this.abisSent.get(worker);
+    if (!sent) this.abisSent.set(worker, (sent = new Set()));
+    if (sent.has(abiId)) return { abis: null, abiId };
+    sent.add(abiId);
+    return { abis, abiId };
   }
 
   /** A worker whose program exited cleanly goes back to the warm pool (or away, if it is full). */
