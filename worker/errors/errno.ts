@@ -57,14 +57,14 @@ const ErrorLimit = Error as { stackTraceLimit?: number };
  * missing name before O_CREAT, a PATH search).
  */
 export class SysError extends Error {
-  constructor(readonly errno: Errno, detail?: string) {
+  readonly errno: Errno;
+  constructor(errno: Errno, detail?: string) {
+    // (No try/finally around super: bundlers rewrite constructors, and the message cannot throw.)
     const limit = ErrorLimit.stackTraceLimit;
     ErrorLimit.stackTraceLimit = 0;
-    try {
-      super(detail ? `${errnoName(errno)}: ${detail}` : errnoName(errno));
-    } finally {
-      ErrorLimit.stackTraceLimit = limit;
-    }
+    super(detail ? `${errnoName(errno)}: ${detail}` : errnoName(errno));
+    ErrorLimit.stackTraceLimit = limit;
+    this.errno = errno;
   }
 }
 
