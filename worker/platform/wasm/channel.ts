@@ -1,20 +1,23 @@
 // The SharedArrayBuffer layouts between the kernel and a process worker, in one place.
 //
-// Per process, a channel of CHANNEL_BYTES:
-//   i32[STATE]    IDLE -> REQUEST (process) -> SERVING (kernel) -> RESPONSE (kernel) -> IDLE (process)
+// Per process, a channel: one 64-byte block (a cache line, when the allocation is aligned), so
+// that a call moves as few lines between the two threads' cores as it can — each line that
+// changes hands costs ~0.1–0.2 µs on the machines measured, about what the kernel's handler for
+// a cheap call costs itself:
+//   i32[STATE]    IDLE -> REQUEST (process) -> RESPONSE (kernel) -> IDLE (process); SERVING
+//                 (kernel) while a call is served asynchronously
 //   i32[NUMBER]   syscall number (UNSTABLE_BASE added for wasi_unstable calls)
 //   i32[RESULT]   the errno the kernel answered
 //   i32[WAITING]  1 while the process sleeps in Atomics.wait (the kernel notifies only then)
-//   i32[ARG0+k]   parameter k when it is 32-bit
-//   i64[k] at I64_OFFSET: parameter k when it is 64-bit
+//   i32[ARG0..]   the parameters, in order, each in the slot argSlots gives it: a 32-bit one in
+//                 one slot, a 64-bit one in two (little-endian halves, at an even slot so the
+//                 same bytes read as one BigInt64 element)
 //
 // Kernel-wide, one doorbell shared by every process:
-//   i32[BELL_COUNT]    bumped by every request
-//   i32[BELL_SLEEPING] 1 while the kernel sleeps in Atomics.waitAsync (processes notify only then)
+//   i32[BELL_COUNT]    bumped by a request made while the kernel sleeps (and by the kernel
+//                      itself to wake its loop); while the kernel is awake it polls the channels
+//   i32[BELL_SLEEPING] 1 while the kernel sleeps (or is about to): processes ring only then
 //   i32[BELL_SPIN]     how many polls a process spins before sleeping (0 when cores are busy)
-
-/** Most parameters a call may have (a syscall table's longest call must fit: WASI's path_open has 9). */
-export const MAX_PARAMS = 12;
 
 import type { AbiImports } from '../platform.js';
 
@@ -23,8 +26,11 @@ export const NUMBER = 1;
 export const RESULT = 2;
 export const WAITING = 3;
 export const ARG0 = 4;
-export const I64_OFFSET = 64;
-export const CHANNEL_BYTES = I64_OFFSET + 8 * MAX_PARAMS;
+/** The channel's size: its i32 slots, ARG0 of them header. */
+export const CHANNEL_SLOTS = 16;
+export const CHANNEL_BYTES = 4 * CHANNEL_SLOTS;
+/** Room for the parameters: a call's 32-bit ones count one, its 64-bit ones two (plus alignment). */
+export const ARG_SLOTS = CHANNEL_SLOTS - ARG0;
 
 /** RESULT value telling the process its program has exited: unwind and wait for the next one. */
 export const EXITED = -1;
@@ -39,20 +45,34 @@ export const BELL_SLEEPING = 1;
 export const BELL_SPIN = 2;
 export const BELL_BYTES = 16;
 
-/** A channel's typed views. */
+/** A channel's typed views over the same bytes. */
 export interface ChannelViews {
   i32: Int32Array;
+  /** 64-bit parameters: the one at i32 slot s (even) is element s / 2. */
   i64: BigInt64Array;
-  /** The 64-bit parameters as pairs of 32-bit halves (low first: little-endian). */
-  i64Halves: Int32Array;
 }
 
 export function channelViews(sab: SharedArrayBuffer): ChannelViews {
-  return {
-    i32: new Int32Array(sab, 0, ARG0 + MAX_PARAMS),
-    i64: new BigInt64Array(sab, I64_OFFSET, MAX_PARAMS),
-    i64Halves: new Int32Array(sab, I64_OFFSET, 2 * MAX_PARAMS),
-  };
+  return { i32: new Int32Array(sab, 0, CHANNEL_SLOTS), i64: new BigInt64Array(sab, 0, CHANNEL_SLOTS / 2) };
+}
+
+/**
+ * The i32 slot of each parameter of a call whose 64-bit parameters are `wide`: in order from
+ * ARG0, a 64-bit one moved up to an even slot. Throws when they do not fit the channel (a table
+ * with such a call cannot be registered).
+ */
+export function argSlots(wide: readonly boolean[]): number[] {
+  const slots: number[] = [];
+  let at = ARG0;
+  for (const w of wide) {
+    if (w && at % 2 !== 0) at++;
+    slots.push(at);
+    at += w ? 2 : 1;
+  }
+  if (at > CHANNEL_SLOTS) {
+    throw new Error(`a call with ${wide.length} parameters (${wide.filter((w) => w).length} of them 64-bit) does not fit a channel's ${ARG_SLOTS} slots`);
+  }
+  return slots;
 }
 
 export function newChannel(): SharedArrayBuffer {

@@ -7,7 +7,7 @@
 // fds: a host file's preads, the command's stdout/stderr). The kernel kills a process by
 // terminating this worker.
 import {
-  ARG0, EXITED, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
+  ARG0, EXITED, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, argSlots, channelViews, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
   STATE, WAITING, type ProcessMessage, type StartMessage,
 } from './channel.js';
 import type { AbiImports, VdsoOp } from '../platform.js';
@@ -97,8 +97,13 @@ function inBounds(ptr: number, len: number): boolean {
 function trap(num: number): number {
   i32[NUMBER] = num;
   Atomics.store(i32, STATE, REQUEST);
-  Atomics.add(bell, BELL_COUNT, 1);
-  if (Atomics.load(bell, BELL_SLEEPING) !== 0) Atomics.notify(bell, BELL_COUNT);
+  // An awake kernel polls the channels; a sleeping one waits on the doorbell. (Both sides' steps
+  // are sequentially consistent: either its last poll before sleeping sees REQUEST, or this load
+  // sees it sleeping.) Not ringing an awake kernel keeps the doorbell's line out of the call.
+  if (Atomics.load(bell, BELL_SLEEPING) !== 0) {
+    Atomics.add(bell, BELL_COUNT, 1);
+    Atomics.notify(bell, BELL_COUNT);
+  }
   // Spin (adaptively: a budget that doubles when spinning caught the answer and halves when
   // it did not), then sleep.
   const spins = Math.min(Atomics.load(bell, BELL_SPIN), spinBudget);
@@ -121,10 +126,11 @@ function trap(num: number): number {
 }
 
 function stub(num: number, wide: readonly boolean[]) {
+  const slots = argSlots(wide);
   return function (...args: (number | bigint)[]): number {
     for (let k = 0; k < args.length; k++) {
-      if (wide[k]) i64[k] = args[k] as bigint;
-      else i32[ARG0 + k] = args[k] as number;
+      if (wide[k]) i64[slots[k]! >> 1] = args[k] as bigint;
+      else i32[slots[k]!] = args[k] as number;
     }
     return trap(num);
   };

@@ -6,8 +6,8 @@
 // to the event loop regularly so timers, messages and IndexedDB keep running.
 import type { AbiImports, DirectKind, Platform, ProcessEvents, ProcessHandle, ProcessSpec, SyscallArgs } from '../platform.js';
 import {
-  ARG0, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, channelViews, newChannel, newDoorbell, NUMBER, REQUEST,
-  RESPONSE, RESULT, SERVING, STATE, WAITING, EXITED, type ChannelViews, type StartMessage,
+  ARG0, ARG_SLOTS, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, argSlots, channelViews, newChannel, newDoorbell, NUMBER,
+  REQUEST, RESPONSE, RESULT, SERVING, STATE, WAITING, EXITED, type ChannelViews, type StartMessage,
 } from './channel.js';
 import type { ProcessWorker, WorkerHost } from './host.js';
 import { newDirectFds, setDirectFd } from './direct_fds.js';
@@ -40,33 +40,39 @@ const RUNS_PER_WORKER = 16;
 /** The serving loop yields to the event loop at least this often (ms). */
 const YIELD_EVERY_MS = 4;
 
+/** The slots of a call no table has (its stub cannot exist; read as all 32-bit). */
+const PLAIN_SLOTS: readonly number[] = Array.from({ length: ARG_SLOTS }, (_, k) => ARG0 + k);
+
+/** The parameters of the call being served, read from the channel's slots (channel.ts). */
 class ChannelArgs implements SyscallArgs {
+  /** The current call's slots (argSlots), set before it is served. */
+  slots: readonly number[] = PLAIN_SLOTS;
   constructor(private readonly v: ChannelViews) {}
   i32(k: number): number {
-    return this.v.i32[ARG0 + k]!;
+    return this.v.i32[this.slots[k]!]!;
   }
   u32(k: number): number {
-    return this.v.i32[ARG0 + k]! >>> 0;
+    return this.v.i32[this.slots[k]!]! >>> 0;
   }
   i64(k: number): bigint {
-    return this.v.i64[k]!;
+    return this.v.i64[this.slots[k]! >> 1]!;
   }
   u64(k: number): bigint {
-    return BigInt.asUintN(64, this.v.i64[k]!);
+    return BigInt.asUintN(64, this.i64(k));
   }
   i64n(k: number): number {
-    const h = this.v.i64Halves;
-    return h[2 * k + 1]! * 4294967296 + (h[2 * k]! >>> 0);
+    const s = this.slots[k]!;
+    return this.v.i32[s + 1]! * 4294967296 + (this.v.i32[s]! >>> 0);
   }
   u64n(k: number): number {
-    const h = this.v.i64Halves;
-    return (h[2 * k + 1]! >>> 0) * 4294967296 + (h[2 * k]! >>> 0);
+    const s = this.slots[k]!;
+    return (this.v.i32[s + 1]! >>> 0) * 4294967296 + (this.v.i32[s]! >>> 0);
   }
   lo32(k: number): number {
-    return this.v.i64Halves[2 * k]! >>> 0;
+    return this.v.i32[this.slots[k]!]! >>> 0;
   }
   hi32(k: number): number {
-    return this.v.i64Halves[2 * k + 1]! >>> 0;
+    return this.v.i32[this.slots[k]! + 1]! >>> 0;
   }
 }
 
@@ -82,6 +88,8 @@ class WasmProcess implements ProcessHandle {
     readonly channel: SharedArrayBuffer,
     directFds: SharedArrayBuffer | null,
     readonly events: ProcessEvents,
+    /** Each trap number's parameter slots (argSlots), for the ABI tables this process has. */
+    readonly slotsByNum: readonly (readonly number[] | undefined)[],
   ) {
     this.views = channelViews(channel);
     this.args = new ChannelArgs(this.views);
@@ -162,6 +170,8 @@ export class WasmPlatform implements Platform {
   private readonly doorbell = newDoorbell();
   private readonly bell = new Int32Array(this.doorbell);
   private readonly procs = new Set<WasmProcess>();
+  /** The live processes' channels, polled while the kernel spins. */
+  private readonly channels: Int32Array[] = [];
   private readonly warm: ProcessWorker[] = [];
   /** Programs each worker has run (workers are reused after a clean exit). */
   private readonly runs = new WeakMap<ProcessWorker, number>();
@@ -185,7 +195,7 @@ export class WasmPlatform implements Platform {
     worker.setKeepAlive(true);
     const channel = newChannel();
     const directFds = spec.directFds ? newDirectFds() : null;
-    const proc = new WasmProcess(this, worker, channel, directFds, events);
+    const proc = new WasmProcess(this, worker, channel, directFds, events, this.slotsFor(spec.abis));
     worker.setHandlers(
       (m) => {
         if (!proc.alive) return;
@@ -206,6 +216,7 @@ export class WasmPlatform implements Platform {
     };
     worker.post(msg);
     this.procs.add(proc);
+    this.channels.push(proc.views.i32);
     this.updateSpin();
     // Replace the warm worker after this turn, off the start path.
     setTimeout(() => this.refill(), 0);
@@ -217,6 +228,19 @@ export class WasmPlatform implements Platform {
   private readonly abiIds = new WeakMap<readonly AbiImports[], number>();
   /** The ABI set ids each worker has been sent (a warm worker keeps its import objects). */
   private readonly abisSent = new WeakMap<ProcessWorker, Set<number>>();
+
+  private readonly slotTables = new WeakMap<readonly AbiImports[], (readonly number[] | undefined)[]>();
+
+  /** Each trap number's parameter slots in a channel, for an ABI set (worked out once per set). */
+  private slotsFor(abis: readonly AbiImports[]): readonly (readonly number[] | undefined)[] {
+    let table = this.slotTables.get(abis);
+    if (!table) {
+      table = [];
+      for (const abi of abis) for (const f of abi.functions) table[f.num] = argSlots(f.wide);
+      this.slotTables.set(abis, table);
+    }
+    return table;
+  }
 
   /** The start message's ABI fields: the tables themselves only the first time for worker. */
   private abisFor(worker: ProcessWorker, abis: readonly AbiImports[]): { abis: readonly AbiImports[] | null; abiId: number } {
@@ -244,6 +268,8 @@ export class WasmPlatform implements Platform {
   /** Called when a process is gone. */
   forget(p: WasmProcess): void {
     this.procs.delete(p);
+    const at = this.channels.indexOf(p.views.i32);
+    if (at >= 0) this.channels.splice(at, 1);
     this.updateSpin();
     // Wake the loop so it notices there may be nothing left to serve.
     Atomics.add(this.bell, BELL_COUNT, 1);
@@ -269,23 +295,33 @@ export class WasmPlatform implements Platform {
     Atomics.store(this.bell, BELL_SPIN, this.spinAllowed() ? PROCESS_SPIN : 0);
   }
 
+  /** A process has posted a call not yet taken (the channels of live processes, polled). */
+  private requestWaiting(): boolean {
+    for (const c of this.channels) if (Atomics.load(c, STATE) === REQUEST) return true;
+    return false;
+  }
+
   /** Serves every pending request once; returns how many were taken. */
   private serveAll(): number {
     let n = 0;
     for (const p of this.procs) {
       const i32 = p.views.i32;
       if (Atomics.load(i32, STATE) !== REQUEST) continue;
-      Atomics.store(i32, STATE, SERVING);
       n++;
+      const num = i32[NUMBER]!;
+      p.args.slots = p.slotsByNum[num] ?? PLAIN_SLOTS;
       let r: number | Promise<number>;
       try {
-        r = p.events.syscall(i32[NUMBER]!, p.args);
+        r = p.events.syscall(num, p.args);
       } catch (e) {
         console.error('wasmvisor: kernel error serving a syscall:', e);
         r = EIO;
       }
+      // A call answered at once goes REQUEST -> RESPONSE (one write to the channel while the
+      // process polls it); one that waits is marked SERVING so later passes skip it.
       if (typeof r === 'number') p.respond(r);
       else {
+        if (p.alive) Atomics.store(i32, STATE, SERVING);
         this.pendingAsync++;
         r.then((v) => p.respond(v), (e) => {
           console.error('wasmvisor: kernel error serving a syscall:', e);
@@ -318,8 +354,16 @@ export class WasmPlatform implements Platform {
           continue;
         }
         if (this.spinAllowed()) {
+          // Poll the channels (a process rings the doorbell only while the kernel sleeps) and the
+          // doorbell (which forget() rings).
           let i = 0;
-          while (i < polls && Atomics.load(bell, BELL_COUNT) === seen) i++;
+          const chans = this.channels;
+          if (chans.length === 1) {
+            const c = chans[0]!;
+            while (i < polls && Atomics.load(c, STATE) !== REQUEST && Atomics.load(bell, BELL_COUNT) === seen) i++;
+          } else {
+            while (i < polls && !this.requestWaiting() && Atomics.load(bell, BELL_COUNT) === seen) i++;
+          }
           const rang = i < polls;
           polls = rang ? Math.min(polls * 2, maxPolls) : Math.max(polls >> 1, minPolls);
           if (rang) continue;
@@ -328,7 +372,13 @@ export class WasmPlatform implements Platform {
         // may complete a blocked read, whose answer must not wait for our sleep.
         for (let k = 0; k < 8; k++) await null;
         if (Atomics.load(bell, BELL_COUNT) !== seen) continue;
+        // Sleeping from here: processes ring from now on. A request posted before they could see
+        // it is caught by the poll after (channel.ts).
         Atomics.store(bell, BELL_SLEEPING, 1);
+        if (this.requestWaiting()) {
+          Atomics.store(bell, BELL_SLEEPING, 0);
+          continue;
+        }
         // A short blocking wait is woken directly by the process's notify; waitAsync needs an
         // event-loop turn. Block (at most BLOCK_MS) only when no call is being served
         // asynchronously, since a blocked thread cannot finish it; otherwise sleep asynchronously.
