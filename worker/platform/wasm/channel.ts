@@ -1,9 +1,8 @@
 // The SharedArrayBuffer layouts between the kernel and a process worker, in one place.
 //
-// Per process, a channel: one 64-byte block (a cache line, when the allocation is aligned), so
-// that a call moves as few lines between the two threads' cores as it can — each line that
-// changes hands costs ~0.1–0.2 µs on the machines measured, about what the kernel's handler for
-// a cheap call costs itself:
+// Per process, a channel: 64 bytes at a cache-line boundary (channel_pool.ts), so that a call
+// moves one line between the two threads' cores and back — each line that changes hands costs
+// ~0.1–0.2 µs on the machines measured, about what the kernel's handler for a cheap call costs:
 //   i32[STATE]    IDLE -> REQUEST (process) -> RESPONSE (kernel) -> IDLE (process); SERVING
 //                 (kernel) while a call is served asynchronously
 //   i32[NUMBER]   syscall number (UNSTABLE_BASE added for wasi_unstable calls)
@@ -13,7 +12,7 @@
 //                 one slot, a 64-bit one in two (little-endian halves, at an even slot so the
 //                 same bytes read as one BigInt64 element)
 //
-// Kernel-wide, one doorbell shared by every process:
+// Kernel-wide, one doorbell shared by every process (a block of its own in the same pool):
 //   i32[BELL_COUNT]    bumped by a request made while the kernel sleeps (and by the kernel
 //                      itself to wake its loop); while the kernel is awake it polls the channels
 //   i32[BELL_SLEEPING] 1 while the kernel sleeps (or is about to): processes ring only then
@@ -52,8 +51,14 @@ export interface ChannelViews {
   i64: BigInt64Array;
 }
 
-export function channelViews(sab: SharedArrayBuffer): ChannelViews {
-  return { i32: new Int32Array(sab, 0, CHANNEL_SLOTS), i64: new BigInt64Array(sab, 0, CHANNEL_SLOTS / 2) };
+/** The views of the channel at byteOffset of sab (a multiple of 8). */
+export function channelViews(sab: SharedArrayBuffer, byteOffset: number): ChannelViews {
+  return { i32: new Int32Array(sab, byteOffset, CHANNEL_SLOTS), i64: new BigInt64Array(sab, byteOffset, CHANNEL_SLOTS / 2) };
+}
+
+/** The doorbell's view, at byteOffset of sab. */
+export function doorbellView(sab: SharedArrayBuffer, byteOffset: number): Int32Array {
+  return new Int32Array(sab, byteOffset, BELL_BYTES / 4);
 }
 
 /**
@@ -75,22 +80,18 @@ export function argSlots(wide: readonly boolean[]): number[] {
   return slots;
 }
 
-export function newChannel(): SharedArrayBuffer {
-  return new SharedArrayBuffer(CHANNEL_BYTES);
-}
-
-export function newDoorbell(): SharedArrayBuffer {
-  return new SharedArrayBuffer(BELL_BYTES);
-}
-
 /** The message that starts a program in a (warm) process worker. */
 export interface StartMessage {
   type: 'start';
   module: WebAssembly.Module;
   memory: WebAssembly.Memory | null;
   memoryImport: { module: string; name: string } | null;
+  /** The process's channel: at channelOffset of channel (channel_pool.ts). */
   channel: SharedArrayBuffer;
+  channelOffset: number;
+  /** The kernel's doorbell: at doorbellOffset of doorbell. */
   doorbell: SharedArrayBuffer;
+  doorbellOffset: number;
   args: string[];
   env: string[];
   /** Serve the vDSO calls in the worker (false under --strace so every call is seen). */

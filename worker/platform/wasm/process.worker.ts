@@ -7,7 +7,7 @@
 // fds: a host file's preads, the command's stdout/stderr). The kernel kills a process by
 // terminating this worker.
 import {
-  ARG0, EXITED, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, argSlots, channelViews, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
+  ARG0, EXITED, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, argSlots, channelViews, doorbellView, IDLE, NUMBER, REQUEST, RESPONSE, RESULT,
   STATE, WAITING, type ProcessMessage, type StartMessage,
 } from './channel.js';
 import type { AbiImports, VdsoOp } from '../platform.js';
@@ -319,8 +319,8 @@ function run(msg: StartMessage, port: Port): void {
     port.post({ type: 'instantiate-error', message: `internal error: ABI tables ${msg.abiId} were never sent to this worker` });
     return;
   }
-  ({ i32, i64 } = channelViews(msg.channel));
-  bell = new Int32Array(msg.doorbell);
+  ({ i32, i64 } = channelViews(msg.channel, msg.channelOffset));
+  bell = doorbellView(msg.doorbell, msg.doorbellOffset);
   memory = msg.memory;
   dv = new DataView(memory ? memory.buffer : new ArrayBuffer(0));
   u8 = new Uint8Array(dv.buffer);

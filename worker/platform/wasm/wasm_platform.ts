@@ -6,10 +6,11 @@
 // to the event loop regularly so timers, messages and IndexedDB keep running.
 import type { AbiImports, DirectKind, Platform, ProcessEvents, ProcessHandle, ProcessSpec, SyscallArgs } from '../platform.js';
 import {
-  ARG0, ARG_SLOTS, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, argSlots, channelViews, newChannel, newDoorbell, NUMBER,
+  ARG0, ARG_SLOTS, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, argSlots, channelViews, doorbellView, NUMBER,
   REQUEST, RESPONSE, RESULT, SERVING, STATE, WAITING, EXITED, type ChannelViews, type StartMessage,
 } from './channel.js';
 import type { ProcessWorker, WorkerHost } from './host.js';
+import { ChannelPool, type ChannelBlock } from './channel_pool.js';
 import { newDirectFds, setDirectFd } from './direct_fds.js';
 
 const EIO = 29;
@@ -85,13 +86,13 @@ class WasmProcess implements ProcessHandle {
   constructor(
     readonly platform: WasmPlatform,
     readonly worker: ProcessWorker,
-    readonly channel: SharedArrayBuffer,
+    channel: ChannelBlock,
     directFds: SharedArrayBuffer | null,
     readonly events: ProcessEvents,
     /** Each trap number's parameter slots (argSlots), for the ABI tables this process has. */
     readonly slotsByNum: readonly (readonly number[] | undefined)[],
   ) {
-    this.views = channelViews(channel);
+    this.views = channelViews(channel.sab, channel.offset);
     this.args = new ChannelArgs(this.views);
     this.directFds = directFds ? new Int32Array(directFds) : null;
   }
@@ -167,8 +168,10 @@ export interface WasmPlatformOptions {
 export class WasmPlatform implements Platform {
   readonly name = 'wasm';
   readonly cores: number;
-  private readonly doorbell = newDoorbell();
-  private readonly bell = new Int32Array(this.doorbell);
+  private readonly channelPool = new ChannelPool();
+  private readonly bell = doorbellView(this.channelPool.doorbell.sab, this.channelPool.doorbell.offset);
+  /** Each process worker's channel block, kept for the worker's life (channel_pool.ts). */
+  private readonly channelOf = new WeakMap<ProcessWorker, ChannelBlock>();
   private readonly procs = new Set<WasmProcess>();
   /** The live processes' channels, polled while the kernel spins. */
   private readonly channels: Int32Array[] = [];
@@ -193,7 +196,9 @@ export class WasmPlatform implements Platform {
     if (this.closed) throw new Error('platform is shut down');
     const worker = this.warm.pop() ?? this.host.spawn();
     worker.setKeepAlive(true);
-    const channel = newChannel();
+    let channel = this.channelOf.get(worker);
+    if (!channel) this.channelOf.set(worker, (channel = this.channelPool.take()));
+    // A recycled worker's channel may still say RESPONSE or IDLE from its last program: never REQUEST.
     const directFds = spec.directFds ? newDirectFds() : null;
     const proc = new WasmProcess(this, worker, channel, directFds, events, this.slotsFor(spec.abis));
     worker.setHandlers(
@@ -210,7 +215,9 @@ export class WasmPlatform implements Platform {
     );
     const msg: StartMessage = {
       type: 'start', module: spec.module, memory: spec.memory, memoryImport: spec.memoryImport,
-      channel, doorbell: this.doorbell, args: spec.args, env: spec.env, vdso: spec.vdso,
+      channel: channel.sab, channelOffset: channel.offset,
+      doorbell: this.channelPool.doorbell.sab, doorbellOffset: this.channelPool.doorbell.offset,
+      args: spec.args, env: spec.env, vdso: spec.vdso,
       ...this.abisFor(worker, spec.abis), exitCall: spec.exitCall, directFds,
       clockOrigin: performance.timeOrigin,
     };
