@@ -1,9 +1,10 @@
 // WasmPlatform: runs each program in its own worker and serves its system calls from the
-// SharedArrayBuffer channels (see channel.ts). The kernel side of the trap lives here: one
-// loop rings on the shared doorbell, serves every pending request (synchronously when the
-// handler can answer at once, otherwise when its promise settles), spins briefly while a core
-// is free (gVisor's systrap does the same) and otherwise sleeps in Atomics.waitAsync, yielding
-// to the event loop regularly so timers, messages and IndexedDB keep running.
+// SharedArrayBuffer channels (see channel.ts, channel_pool.ts). The kernel side of the trap
+// lives here: one loop serves every pending request (synchronously when the handler can answer
+// at once, otherwise when its promise settles), polls the channels briefly while a core is free
+// (gVisor's systrap spins the same way) and otherwise sleeps on the shared doorbell (blocking
+// briefly, then in Atomics.waitAsync), yielding to the event loop regularly so timers, messages
+// and IndexedDB keep running. It also keeps the warm pool of process workers and retires them.
 import type { AbiImports, DirectKind, Platform, ProcessEvents, ProcessHandle, ProcessSpec, SyscallArgs } from '../platform.js';
 import {
   ARG0, ARG_SLOTS, BELL_COUNT, BELL_SLEEPING, BELL_SPIN, argSlots, channelViews, doorbellView, NUMBER,
