@@ -24,6 +24,8 @@ export class DirectFds {
   /** What was handed to the platform, per kind: fd → its entry and host fd. */
   private readonly given = new Map<DirectKind, Map<number, { entry: FdEntry; hostFd: number }>>(KINDS.map((k) => [k.kind, new Map()]));
   private seenGeneration = -1;
+  /** Entries in `given`, of every kind. */
+  private givenCount = 0;
 
   constructor(private readonly task: Task, readonly enabled: boolean) {}
 
@@ -33,10 +35,13 @@ export class DirectFds {
     const handle = this.task.handle;
     if (!handle) return;
     const fds = this.task.fds;
+    // Most calls change nothing: with nothing handed out and the table as it was, no walk.
+    if (this.givenCount === 0 && fds.generation === this.seenGeneration) return;
     for (const { kind, rights, hostFd } of KINDS) {
       for (const [fd, g] of this.given.get(kind)!) {
         if (fds.has(fd) && fds.get(fd) === g.entry && (g.entry.rightsBase & rights) === rights && hostFd(g.entry) === g.hostFd) continue;
         this.given.get(kind)!.delete(fd);
+        this.givenCount--;
         handle.setDirectFd(kind, fd, null);
       }
     }
@@ -50,6 +55,7 @@ export class DirectFds {
         const h = hostFd(entry);
         if (h === null) continue;
         given.set(fd, { entry, hostFd: h });
+        this.givenCount++;
         handle.setDirectFd(kind, fd, h);
       }
     }
