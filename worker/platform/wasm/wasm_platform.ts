@@ -90,6 +90,8 @@ class ChannelArgs implements SyscallArgs {
 
 class WasmProcess implements ProcessHandle {
   alive = true;
+  /** This process's calls being served asynchronously (counted in the platform's pendingAsync). */
+  pending = 0;
   readonly views: ChannelViews;
   readonly args: ChannelArgs;
   /** The direct-fd tables (null: none handed out). */
@@ -318,6 +320,10 @@ export class WasmPlatform implements Platform {
   /** Called when a process is gone. */
   forget(p: WasmProcess): void {
     this.procs.delete(p);
+    // A gone process's calls no longer count, settled or not: proc_exit's never settles, nor
+    // may a read the process was killed in.
+    this.pendingAsync -= p.pending;
+    p.pending = 0;
     const at = this.channels.indexOf(p.views.i32);
     if (at >= 0) this.channels.splice(at, 1);
     this.updateSpin();
@@ -328,8 +334,13 @@ export class WasmPlatform implements Platform {
   }
 
   private backgroundLoad = 0;
-  /** Syscalls being served asynchronously (blocked reads, polls, ...). */
+  /** Live processes' syscalls being served asynchronously (blocked reads, polls, ...). */
   private pendingAsync = 0;
+
+  /** How many live processes' calls are being served asynchronously (for tests). */
+  get asyncCallsPending(): number {
+    return this.pendingAsync;
+  }
 
   setBackgroundLoad(threads: number): void {
     if (threads === this.backgroundLoad) return;
@@ -372,12 +383,22 @@ export class WasmPlatform implements Platform {
       // process polls it); one that waits is marked SERVING so later passes skip it.
       if (typeof r === 'number') p.respond(r);
       else {
-        if (p.alive) Atomics.store(i32, STATE, SERVING);
-        this.pendingAsync++;
+        // A process that ended in the call (proc_exit) is forgotten already: nothing to count.
+        const counted = p.alive;
+        if (counted) {
+          Atomics.store(i32, STATE, SERVING);
+          p.pending++;
+          this.pendingAsync++;
+        }
         r.then((v) => p.respond(v), (e) => {
           console.error('wasmvisor: kernel error serving a syscall:', e);
           p.respond(EIO);
-        }).finally(() => this.pendingAsync--);
+        }).finally(() => {
+          if (counted && p.pending > 0) {
+            p.pending--;
+            this.pendingAsync--;
+          }
+        });
       }
     }
     return n;
@@ -431,8 +452,10 @@ export class WasmPlatform implements Platform {
           continue;
         }
         // A short blocking wait is woken directly by the process's notify; waitAsync needs an
-        // event-loop turn. Block (at most BLOCK_MS) only when no call is being served
-        // asynchronously, since a blocked thread cannot finish it; otherwise sleep asynchronously.
+        // event-loop turn (~10–40 µs). Block (at most BLOCK_MS) only when no live process's call
+        // is being served asynchronously, since a blocked thread cannot finish it; otherwise
+        // sleep asynchronously. (Until 5 Dec a program's proc_exit, whose answer never comes,
+        // stayed counted, so after the first exit the kernel never blocked again.)
         let woke = false;
         if (canBlock && this.pendingAsync === 0) woke = Atomics.wait(bell, BELL_COUNT, seen, BLOCK_MS) !== 'timed-out';
         if (!woke) {
